@@ -1,0 +1,52 @@
+import type { Spec } from './spec.js';
+
+/**
+ * What a handler tells the executor to do next. Returning nothing means `Result.empty()`.
+ *
+ * @publicApi
+ */
+export class Result {
+  private constructor(
+    /** Children to create; each gets this instance as parent and inherits its trace and correlation. */
+    readonly commands: readonly Spec[],
+    /** Run this instance again after its period. */
+    readonly repeat: boolean,
+    /** Run this instance again now (after backoff), spending a retry but not calling Recover. */
+    readonly retry: boolean,
+  ) {}
+
+  /** Done; nothing follows. */
+  static empty(): Result {
+    return new Result([], false, false);
+  }
+
+  /** Run again after the instance's period (or the executor's default repeat interval). Children may be added. */
+  static repeat(...children: Spec[]): Result {
+    return new Result(children, true, false);
+  }
+
+  /**
+   * Retry without counting as a failure: spends a retry and honours the backoff, but never calls Recover.
+   * With no retries left the instance completes.
+   */
+  static retry(): Result {
+    return new Result([], false, true);
+  }
+
+  /** Create one follow-up command. */
+  static next<T>(spec: Spec<T>): Result {
+    return new Result([spec as Spec], false, false);
+  }
+
+  /** Create several follow-up commands (fan-out). */
+  static spawn(...specs: Spec[]): Result {
+    return new Result(specs, false, false);
+  }
+
+  /** True for a Result, including one from another copy of the library. */
+  static isResult(value: unknown): value is Result {
+    if (value instanceof Result) return true;
+    const v = value as Partial<Result> | null;
+    return typeof v === 'object' && v !== null && Array.isArray(v.commands) && typeof v.repeat === 'boolean' && typeof v.retry === 'boolean';
+  }
+}

@@ -1,0 +1,2 @@
+export * from './storage.interface.js';
+export * from './memory.storage.js';

@@ -1,0 +1,287 @@
+import { DuplicateCommandError } from '../core/errors/duplicate-command.error.js';
+import { StorageClosedError } from '../core/errors/storage-closed.error.js';
+import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
+import { Instance, type InstanceState } from '../core/instance.js';
+import { ACTIVE_STATUSES, CLEANABLE_STATUSES, RUNNABLE_STATUSES, Status } from '../core/status.js';
+import { compareByQuery, compareForClaim, matchesQuery } from './instance-query.js';
+import type {
+  ClaimRequest,
+  DurexStorage,
+  InstanceQuery,
+  NotifyingStorage,
+  StorageNotification,
+  Transition,
+  TransitionOutcome,
+  TransactionalStorage,
+} from './storage.interface.js';
+
+interface Snapshot {
+  rows: Map<string, InstanceState>;
+  events: Map<string, InstanceEvent[]>;
+  activeKeys: Map<string, string>;
+}
+
+/**
+ * Storage in process memory: for unit tests and throwaway runs. It honours the whole storage
+ * contract (guarded transitions, unique keys, leases, batch claims), so the engine behaves here as it
+ * does on a database, but nothing survives the process.
+ *
+ * Transactions are atomic (a rollback restores the state from before the transaction) but not
+ * isolated: other callers see uncommitted writes, and transactions run one at a time.
+ *
+ * @publicApi
+ */
+export class MemoryStorage implements DurexStorage, TransactionalStorage, NotifyingStorage {
+  private rows = new Map<string, InstanceState>();
+  private events = new Map<string, InstanceEvent[]>();
+  /** unique key → id of the active instance holding it, as the databases' partial unique index. */
+  private activeKeys = new Map<string, string>();
+  private readonly listeners = new Set<(notification: StorageNotification) => void>();
+  private transactionQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  async migrate(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async insert(instances: readonly Instance[]): Promise<void> {
+    this.assertOpen();
+    const taken = new Set<string>();
+    for (const instance of instances) {
+      const key = instance.uniqueKey;
+      if (key === null || !ACTIVE_STATUSES.includes(instance.status)) continue;
+      const holder = this.activeHolder(key);
+      if (holder || taken.has(key)) throw new DuplicateCommandError(key, holder);
+      taken.add(key);
+    }
+    for (const instance of instances) {
+      if (this.rows.has(instance.id)) throw new Error(`durex: instance ${instance.id} already exists`);
+    }
+    for (const instance of instances) this.write(instance);
+    this.emit({ type: 'ready', names: [...new Set(instances.map((i) => i.name))] });
+  }
+
+  async get(id: string): Promise<Instance | null> {
+    this.assertOpen();
+    const row = this.rows.get(id);
+    return row ? toInstance(row) : null;
+  }
+
+  async history(id: string): Promise<InstanceEvent[]> {
+    this.assertOpen();
+    return structuredClone(this.events.get(id) ?? []);
+  }
+
+  async transition(transitions: readonly Transition[]): Promise<TransitionOutcome[]> {
+    this.assertOpen();
+    const outcomes = transitions.map((t) => this.applyTransition(t));
+    if (outcomes.some((o) => o.applied)) this.emit({ type: 'ready' });
+    return outcomes;
+  }
+
+  async delete(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    let deleted = 0;
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (!row) continue;
+      if (row.uniqueKey !== null && this.activeKeys.get(row.uniqueKey) === id) this.activeKeys.delete(row.uniqueKey);
+      this.rows.delete(id);
+      this.events.delete(id);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
+  async cleanup(before: Date, limit: number): Promise<number> {
+    const query: InstanceQuery = { status: CLEANABLE_STATUSES, completedBefore: before, limit, orderBy: 'completedAt' };
+    const victims = (await this.find(query)).map((i) => i.id);
+    return this.delete(victims);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  async find(query: InstanceQuery): Promise<Instance[]> {
+    this.assertOpen();
+    const offset = query.offset ?? 0;
+    const rows = this.select(query).sort(compareByQuery(query));
+    return rows.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(toInstance);
+  }
+
+  async count(query: InstanceQuery = {}): Promise<number> {
+    this.assertOpen();
+    return this.select(query).length;
+  }
+
+  async countBy(field: 'status' | 'name', query: InstanceQuery = {}): Promise<Record<string, number>> {
+    this.assertOpen();
+    const counts: Record<string, number> = {};
+    for (const row of this.select(query)) counts[row[field]] = (counts[row[field]] ?? 0) + 1;
+    return counts;
+  }
+
+  async claim(request: ClaimRequest): Promise<Instance[]> {
+    this.assertOpen();
+    const now = request.now.getTime();
+    const names = new Set(request.names);
+    const candidates = [...this.rows.values()]
+      .filter((row) =>
+        names.has(row.name) &&
+        (request.overdueOnly
+          ? row.status === Status.PENDING && row.deadlineAt !== null && row.deadlineAt.getTime() < now
+          : RUNNABLE_STATUSES.includes(row.status) && row.readyAt.getTime() <= now),
+      )
+      .sort(compareForClaim);
+    const perName = new Map<string, number>();
+    const claimed: Instance[] = [];
+    for (const row of candidates) {
+      if (claimed.length >= request.limit) break;
+      const cap = request.perNameLimits?.[row.name];
+      const taken = perName.get(row.name) ?? 0;
+      if (cap !== undefined && taken >= cap) continue;
+      perName.set(row.name, taken + 1);
+      row.status = Status.STARTED;
+      row.attempt += 1;
+      row.startedAt = new Date(now);
+      row.completedAt = null;
+      row.leaseOwner = request.owner;
+      row.leaseExpiresAt = new Date(now + request.leaseMs);
+      this.appendEvents(row.id, [createEvent(EventType.STARTED, new Date(now), { attempt: row.attempt })]);
+      claimed.push(toInstance(row));
+    }
+    return claimed;
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]> {
+    this.assertOpen();
+    const renewed: string[] = [];
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row?.status !== Status.STARTED || row.leaseOwner !== owner) continue;
+      row.leaseExpiresAt = new Date(until);
+      renewed.push(id);
+    }
+    return renewed;
+  }
+
+  async findExpiredLeases(now: Date, limit: number): Promise<Instance[]> {
+    this.assertOpen();
+    return [...this.rows.values()]
+      .filter((row) => row.status === Status.STARTED && row.leaseExpiresAt !== null && row.leaseExpiresAt < now)
+      .sort((a, b) => a.leaseExpiresAt!.getTime() - b.leaseExpiresAt!.getTime())
+      .slice(0, limit)
+      .map(toInstance);
+  }
+
+  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
+    this.assertOpen();
+    const wanted = new Set(names);
+    let earliest: number | null = null;
+    for (const row of this.rows.values()) {
+      if (!wanted.has(row.name) || !RUNNABLE_STATUSES.includes(row.status)) continue;
+      let at = row.readyAt.getTime();
+      if (row.status === Status.PENDING && row.deadlineAt) at = Math.min(at, row.deadlineAt.getTime() + 1);
+      if (earliest === null || at < earliest) earliest = at;
+    }
+    return earliest === null ? null : new Date(earliest);
+  }
+
+  async transaction<R>(fn: (storage: DurexStorage) => Promise<R>): Promise<R> {
+    const run = this.transactionQueue.then(async () => {
+      const snapshot: Snapshot = {
+        rows: structuredClone(this.rows),
+        events: structuredClone(this.events),
+        activeKeys: new Map(this.activeKeys),
+      };
+      try {
+        return await fn(this);
+      } catch (error) {
+        ({ rows: this.rows, events: this.events, activeKeys: this.activeKeys } = snapshot);
+        throw error;
+      }
+    });
+    this.transactionQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  subscribe(listener: (notification: StorageNotification) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async notify(notification: StorageNotification): Promise<void> {
+    this.emit(notification);
+  }
+
+  private applyTransition(transition: Transition): TransitionOutcome {
+    const row = this.rows.get(transition.id);
+    const { guard, patch } = transition;
+    const holds =
+      row !== undefined &&
+      guard.statuses.includes(row.status) &&
+      (guard.leaseOwner === undefined || row.leaseOwner === guard.leaseOwner) &&
+      (guard.leaseExpiredBefore === undefined || (row.leaseExpiresAt !== null && row.leaseExpiresAt < guard.leaseExpiredBefore));
+    if (!holds) return { applied: false, skippedChildren: [] };
+    const becomesActive = patch.status !== undefined && ACTIVE_STATUSES.includes(patch.status) && !ACTIVE_STATUSES.includes(row.status);
+    if (becomesActive && row.uniqueKey !== null) {
+      const holder = this.activeHolder(row.uniqueKey);
+      if (holder) throw new DuplicateCommandError(row.uniqueKey, holder);
+    }
+    Object.assign(row, structuredClone(patch));
+    this.indexKey(row);
+    this.appendEvents(row.id, transition.events);
+    const skippedChildren: string[] = [];
+    for (const child of transition.children ?? []) {
+      if (child.uniqueKey !== null && this.activeHolder(child.uniqueKey)) skippedChildren.push(child.id);
+      else this.write(child);
+    }
+    return { applied: true, skippedChildren };
+  }
+
+  private activeHolder(uniqueKey: string): string | undefined {
+    return this.activeKeys.get(uniqueKey);
+  }
+
+  private indexKey(row: InstanceState): void {
+    if (row.uniqueKey === null) return;
+    if (ACTIVE_STATUSES.includes(row.status)) this.activeKeys.set(row.uniqueKey, row.id);
+    else if (this.activeKeys.get(row.uniqueKey) === row.id) this.activeKeys.delete(row.uniqueKey);
+  }
+
+  private write(instance: Instance): void {
+    const row = structuredClone(instance.state());
+    this.rows.set(instance.id, row);
+    this.events.set(instance.id, structuredClone(instance.history));
+    this.indexKey(row);
+  }
+
+  private appendEvents(id: string, events: readonly InstanceEvent[]): void {
+    if (!events.length) return;
+    const list = this.events.get(id) ?? [];
+    list.push(...structuredClone(events));
+    this.events.set(id, list);
+  }
+
+  private select(query: InstanceQuery): InstanceState[] {
+    return [...this.rows.values()].filter((row) => matchesQuery(row, query));
+  }
+
+  private emit(notification: StorageNotification): void {
+    for (const listener of this.listeners) listener(notification);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageClosedError();
+  }
+}
+
+function toInstance(row: InstanceState): Instance {
+  return new Instance(structuredClone(row));
+}
