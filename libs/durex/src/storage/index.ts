@@ -1,2 +1,3 @@
 export * from './storage.interface.js';
 export * from './memory.storage.js';
+export * from './hooked.storage.js';

@@ -13,3 +13,4 @@ export * from './storage-closed.error.js';
 export * from './thrown-value.error.js';
 export * from './command-timeout.error.js';
 export * from './command-aborted.error.js';
+export * from './lease-expired.error.js';

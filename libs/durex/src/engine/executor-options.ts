@@ -1,0 +1,234 @@
+import { type BackoffStrategy, noBackoff } from '../core/backoff.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { InvalidOptionsError } from '../core/errors/invalid-options.error.js';
+import type { Instance } from '../core/instance.js';
+import { getIdGenerator, type IdGenerator } from '../core/ids.js';
+import { DEFAULT_PAYLOAD_LIMITS } from '../core/json.js';
+import { assertCommandName } from '../core/spec.js';
+import type { MetricsCollector } from '../metrics/metrics-collector.interface.js';
+import { NoopMetrics } from '../metrics/noop.metrics.js';
+import { consoleLogger, type DurexLogger } from './logger.js';
+import type { Middleware } from './middleware.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** Leases protect running instances from being run twice. @publicApi */
+export interface LeaseOptions {
+  /** How long a claim holds an instance without renewal. @default 30000 */
+  duration?: number;
+  /** How often running instances' leases are renewed; must be well under `duration`. @default 10000 */
+  renewInterval?: number;
+}
+
+/** Reclaiming instances whose process died (their lease expired). @publicApi */
+export interface StuckRecoveryOptions {
+  /** How often to look for expired leases. @default 15000 */
+  interval?: number;
+  /** Most instances reclaimed per pass. @default 100 */
+  batchSize?: number;
+}
+
+/** Deleting old finished instances. The dead letter queue is never cleaned; purge it explicitly. @publicApi */
+export interface CleanupOptions {
+  /** How often cleanup runs. @default 3600000 (1 hour) */
+  interval?: number;
+  /** Finished instances older than this are deleted. @default 86400000 (24 hours) */
+  olderThan?: number;
+  /** Rows deleted per statement, so cleanup never holds long locks. @default 1000 */
+  batchSize?: number;
+}
+
+/**
+ * How the executor runs (the reference's `With…` options). Durations are milliseconds.
+ *
+ * @publicApi
+ */
+export interface ExecutorOptions {
+  /** Most instances executing at once in this process. @default 4 */
+  parallelism?: number;
+  /** Retries for specs and commands that set none. @default 0 */
+  defaultRetries?: number;
+  /** Delay before each retry. @default noBackoff() */
+  backoff?: BackoffStrategy;
+  /** Per-attempt timeout for specs and commands that set none; 0 for none. @default 0 */
+  defaultTimeout?: number;
+  /** Period of `Result.repeat()` for instances without one. @default 60000 */
+  defaultRepeatInterval?: number;
+  /** Longest sleep between looks at storage when no notification arrives. @default 1000 */
+  pollInterval?: number;
+  /** Most instances claimed per storage round trip. @default 10 */
+  claimBatchSize?: number;
+  /** How long `stop()` lets running handlers finish before aborting them. @default 30000 */
+  gracefulShutdown?: number;
+  /** Most concurrent executions per command name, in this process. */
+  rateLimits?: Readonly<Record<string, number>>;
+  /** Most concurrent executions overall, in this process; 0 for none. @default 0 */
+  globalRateLimit?: number;
+  /** A limiter shared with other code; `rateLimits` and `globalRateLimit` are applied to it. */
+  rateLimiter?: RateLimiter;
+  /** Park instances that failed for good as DEAD_LETTER instead of FAILED. @default false */
+  deadLetterQueue?: boolean;
+  lease?: LeaseOptions;
+  /** `false` disables it (then a crashed process's instances stay STARTED). @default { interval: 15000 } */
+  stuckRecovery?: StuckRecoveryOptions | false;
+  /** `false` disables it. @default { interval: 3600000, olderThan: 86400000 } */
+  cleanup?: CleanupOptions | false;
+  /** Wraps every attempt, in order. */
+  middleware?: readonly Middleware[];
+  metrics?: MetricsCollector;
+  /** How often the queue size metric is measured. @default 5000 */
+  metricsInterval?: number;
+  /** Commands that always have one active instance: started with the executor and restarted when they end. */
+  permanentCommands?: readonly string[];
+  /** Command names handled by other processes, so this one may enqueue them without a handler. */
+  commands?: readonly string[];
+  logger?: DurexLogger;
+  /** Called after every failed attempt, in addition to the command's Recover handler. */
+  errorHandler?: (instance: Instance, error: Error) => void;
+  idGenerator?: IdGenerator;
+  clock?: Clock;
+  /** Largest serialised `data` (and `metadata`), in bytes. @default 1048576 */
+  maxPayloadBytes?: number;
+  /**
+   * How long finished attempts wait to be written together in one storage round trip. 0 still groups
+   * the attempts that finish in the same turn of the event loop. @default 0
+   */
+  completionBatchDelay?: number;
+  /** Identifies this process in leases. @default `<hostname>:<pid>:<random>` */
+  workerId?: string;
+}
+
+/** Options with every default applied. */
+export interface ResolvedExecutorOptions {
+  parallelism: number;
+  defaultRetries: number;
+  backoff: BackoffStrategy;
+  defaultTimeout: number;
+  defaultRepeatInterval: number;
+  pollInterval: number;
+  claimBatchSize: number;
+  gracefulShutdown: number;
+  rateLimiter: RateLimiter;
+  deadLetterQueue: boolean;
+  lease: Required<LeaseOptions>;
+  stuckRecovery: Required<StuckRecoveryOptions> | false;
+  cleanup: Required<CleanupOptions> | false;
+  middleware: readonly Middleware[];
+  metrics: MetricsCollector;
+  metricsInterval: number;
+  permanentCommands: readonly string[];
+  commands: readonly string[];
+  logger: DurexLogger;
+  errorHandler: ((instance: Instance, error: Error) => void) | undefined;
+  idGenerator: IdGenerator;
+  clock: Clock;
+  payloadLimits: { maxBytes: number; maxDepth: number };
+  completionBatchDelay: number;
+  workerId: string | undefined;
+}
+
+/**
+ * Applies every default and checks every option once, so a bad option fails at bootstrap with a
+ * message naming it (pg-boss's attorney, in one place).
+ */
+export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedExecutorOptions {
+  const lease = { duration: 30_000, renewInterval: 10_000, ...options.lease };
+  positive('lease.duration', lease.duration);
+  positive('lease.renewInterval', lease.renewInterval);
+  if (lease.renewInterval >= lease.duration) {
+    throw new InvalidOptionsError('lease.renewInterval', `must be shorter than lease.duration (${lease.duration} ms)`);
+  }
+  const stuckRecovery = options.stuckRecovery === false ? false : { interval: 15_000, batchSize: 100, ...options.stuckRecovery };
+  if (stuckRecovery) {
+    positive('stuckRecovery.interval', stuckRecovery.interval);
+    positive('stuckRecovery.batchSize', stuckRecovery.batchSize);
+  }
+  const cleanup = options.cleanup === false ? false : { interval: 3_600_000, olderThan: 86_400_000, batchSize: 1_000, ...options.cleanup };
+  if (cleanup) {
+    positive('cleanup.interval', cleanup.interval);
+    nonNegative('cleanup.olderThan', cleanup.olderThan);
+    positive('cleanup.batchSize', cleanup.batchSize);
+  }
+  const rateLimiter = options.rateLimiter ?? new RateLimiter();
+  for (const [name, limit] of Object.entries(options.rateLimits ?? {})) {
+    assertName(`rateLimits key "${name}"`, name);
+    positive(`rateLimits.${name}`, limit);
+    rateLimiter.setLimit(name, limit);
+  }
+  if (options.globalRateLimit !== undefined) {
+    nonNegative('globalRateLimit', options.globalRateLimit);
+    rateLimiter.setGlobalLimit(options.globalRateLimit);
+  }
+  for (const name of options.permanentCommands ?? []) assertName('permanentCommands', name);
+  for (const name of options.commands ?? []) assertName('commands', name);
+  for (const [index, mw] of (options.middleware ?? []).entries()) {
+    if (typeof mw !== 'function') throw new InvalidOptionsError(`middleware[${index}]`, 'must be a function');
+  }
+  if (options.backoff !== undefined && typeof options.backoff?.nextDelay !== 'function') {
+    throw new InvalidOptionsError('backoff', 'must have a nextDelay(attempt) function (use exponentialBackoff() and friends)');
+  }
+  const resolved: ResolvedExecutorOptions = {
+    parallelism: options.parallelism ?? 4,
+    defaultRetries: options.defaultRetries ?? 0,
+    backoff: options.backoff ?? noBackoff(),
+    defaultTimeout: options.defaultTimeout ?? 0,
+    defaultRepeatInterval: options.defaultRepeatInterval ?? 60_000,
+    pollInterval: options.pollInterval ?? 1_000,
+    claimBatchSize: options.claimBatchSize ?? 10,
+    gracefulShutdown: options.gracefulShutdown ?? 30_000,
+    rateLimiter,
+    deadLetterQueue: options.deadLetterQueue ?? false,
+    lease,
+    stuckRecovery,
+    cleanup,
+    middleware: options.middleware ?? [],
+    metrics: options.metrics ?? new NoopMetrics(),
+    metricsInterval: options.metricsInterval ?? 5_000,
+    permanentCommands: options.permanentCommands ?? [],
+    commands: options.commands ?? [],
+    logger: options.logger ?? consoleLogger,
+    errorHandler: options.errorHandler,
+    idGenerator: options.idGenerator ?? getIdGenerator(),
+    clock: options.clock ?? systemClock,
+    payloadLimits: { ...DEFAULT_PAYLOAD_LIMITS, maxBytes: options.maxPayloadBytes ?? DEFAULT_PAYLOAD_LIMITS.maxBytes },
+    completionBatchDelay: options.completionBatchDelay ?? 0,
+    workerId: options.workerId,
+  };
+  integer('parallelism', resolved.parallelism, 1);
+  integer('defaultRetries', resolved.defaultRetries, 0);
+  nonNegative('defaultTimeout', resolved.defaultTimeout);
+  positive('defaultRepeatInterval', resolved.defaultRepeatInterval);
+  positive('pollInterval', resolved.pollInterval);
+  integer('claimBatchSize', resolved.claimBatchSize, 1);
+  nonNegative('gracefulShutdown', resolved.gracefulShutdown);
+  positive('metricsInterval', resolved.metricsInterval);
+  positive('maxPayloadBytes', resolved.payloadLimits.maxBytes);
+  nonNegative('completionBatchDelay', resolved.completionBatchDelay);
+  if (typeof resolved.logger?.error !== 'function') throw new InvalidOptionsError('logger', 'must have log, warn and error methods');
+  return resolved;
+}
+
+function nonNegative(option: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidOptionsError(option, `must be a number ≥ 0, got ${String(value)}`);
+  }
+}
+
+function positive(option: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionsError(option, `must be a number > 0, got ${String(value)}`);
+  }
+}
+
+function integer(option: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionsError(option, `must be an integer ≥ ${min}, got ${String(value)}`);
+  }
+}
+
+function assertName(option: string, name: unknown): void {
+  try {
+    assertCommandName(name, option);
+  } catch (error) {
+    throw new InvalidOptionsError(option, (error as Error).message);
+  }
+}

@@ -1,0 +1,349 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { SpecFor, PayloadOf } from '../core/durex-commands.js';
+import { CommandNotFoundError } from '../core/errors/command-not-found.error.js';
+import { DuplicateCommandError } from '../core/errors/duplicate-command.error.js';
+import { ExecutorStoppedError } from '../core/errors/executor-stopped.error.js';
+import { InvalidSpecError } from '../core/errors/invalid-spec.error.js';
+import { InvalidStateError } from '../core/errors/invalid-state.error.js';
+import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
+import type { Instance } from '../core/instance.js';
+import type { CommandData } from '../core/json.js';
+import type { Spec } from '../core/spec.js';
+import { ACTIVE_STATUSES, ALL_STATUSES, Status } from '../core/status.js';
+import type { DurexStorage, InstanceQuery, Transition } from '../storage/storage.interface.js';
+import { cleanupOnce, createCleanup } from './cleanup.js';
+import type { ExecuteFn } from './command-context.js';
+import { type ExecutorOptions, resolveExecutorOptions, type ResolvedExecutorOptions } from './executor-options.js';
+import { type CommandDefinition, defineCommand, type HandleOptions, HandlerRegistry } from './handler-registry.js';
+import { InstanceFactory } from './instance-factory.js';
+import { createLeaseKeeper } from './lease-keeper.js';
+import { PeriodicTask } from './periodic-task.js';
+import type { RateLimiter, RateLimitStats } from './rate-limiter.js';
+import { Scheduler } from './scheduler.js';
+import { createStuckRecovery } from './stuck-recovery.js';
+import { TransitionWriter } from './transition-writer.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Options of `add` and `addMany`. @publicApi */
+export interface AddOptions {
+  /**
+   * Enqueue inside the caller's transaction (for TypeORM storage, an `EntityManager`): the instances
+   * exist if and only if the caller commits.
+   */
+  transaction?: unknown;
+}
+
+/** A snapshot of the queue and this executor (the reference's `Stats`). @publicApi */
+export interface ExecutorStats {
+  /** Every status with its count, zeros included. */
+  byStatus: Record<Status, number>;
+  /** Instance counts per command name. */
+  byName: Record<string, number>;
+  pending: number;
+  started: number;
+  completed: number;
+  failed: number;
+  expired: number;
+  cancelled: number;
+  deadLetter: number;
+  repeating: number;
+  /** PENDING instances, ready or not. */
+  queueSize: number;
+  registeredCommands: number;
+  /** Worker slots in this process (`parallelism`). */
+  workerCount: number;
+  /** Attempts executing in this process now. */
+  running: number;
+  rateLimit: RateLimitStats;
+}
+
+const PAGE = 500;
+
+/**
+ * Runs commands: claims them from storage, executes them with retries, timeouts and deadlines, and
+ * records every state change. Many executors, in one process or many, can share one storage.
+ *
+ * @publicApi
+ */
+export class Executor {
+  /** The handlers this executor runs. */
+  readonly registry = new HandlerRegistry();
+  readonly options: ResolvedExecutorOptions;
+  /** The lease owner id of this executor. */
+  readonly workerId: string;
+  private readonly factory: InstanceFactory;
+  private readonly writer: TransitionWriter;
+  private readonly pool: WorkerPool;
+  private readonly scheduler: Scheduler;
+  private readonly tasks: PeriodicTask[];
+  private unsubscribe: (() => void) | undefined;
+  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+
+  constructor(
+    readonly storage: DurexStorage,
+    options: ExecutorOptions = {},
+  ) {
+    this.options = resolveExecutorOptions(options);
+    this.workerId = this.options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.factory = new InstanceFactory(this.registry, this.options);
+    this.writer = new TransitionWriter(storage, this.options.completionBatchDelay);
+    this.pool = new WorkerPool(
+      this.options,
+      this.registry,
+      this.factory,
+      this.writer,
+      this.workerId,
+      () => this.scheduler.wake(),
+      (instance) => this.onTerminal(instance),
+    );
+    this.scheduler = new Scheduler(storage, this.options, this.registry, this.pool, this.workerId);
+    const { stuckRecovery, cleanup, metrics, metricsInterval, logger } = this.options;
+    this.tasks = [createLeaseKeeper(storage, this.options, this.pool, this.workerId)];
+    if (stuckRecovery) this.tasks.push(createStuckRecovery(storage, this.options, stuckRecovery, this.pool, this.workerId));
+    if (cleanup) this.tasks.push(createCleanup(storage, this.options, cleanup));
+    this.tasks.push(
+      new PeriodicTask('queue size metric', metricsInterval, async () => metrics.queueSize(await storage.count({ status: Status.PENDING })), logger),
+    );
+  }
+
+  /** The concurrency limiter of this executor. */
+  get rateLimiter(): RateLimiter {
+    return this.options.rateLimiter;
+  }
+
+  /** Registers a handler (the reference's `Register`). Throws if its name is taken. */
+  register<T>(definition: CommandDefinition<T>): this {
+    this.registry.register(definition);
+    this.scheduler.wake();
+    return this;
+  }
+
+  /** Registers a function handler (the reference's `HandleFunc`). */
+  handle<T = CommandData>(name: string, execute: ExecuteFn<T>, options?: HandleOptions<T>): this {
+    return this.register(defineCommand(name, execute, options));
+  }
+
+  isRunning(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Starts claiming and running instances, and the background tasks. */
+  async start(): Promise<void> {
+    if (this.state === 'running') return;
+    if (this.state !== 'idle') throw new ExecutorStoppedError();
+    this.state = 'running';
+    this.unsubscribe = this.storage.subscribe?.((notification) => {
+      if (notification.type === 'ready') this.scheduler.wake();
+      else for (const id of notification.ids) this.pool.abort(id, 'cancelled');
+    });
+    this.scheduler.start();
+    for (const task of this.tasks) task.start();
+    await Promise.all(this.options.permanentCommands.map((name) => this.ensurePermanent(name)));
+  }
+
+  /**
+   * Stops gracefully: no more claims, running attempts get `gracefulShutdown` ms to finish, then are
+   * aborted through `ctx.signal` and handed back as PENDING (without spending a retry). Nothing this
+   * executor claimed is left STARTED.
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopping';
+    if (wasRunning) {
+      await this.scheduler.stop();
+      const maintenance = this.tasks.slice(1);
+      await Promise.all(maintenance.map((task) => task.stop()));
+      if (!(await this.pool.drain(this.options.gracefulShutdown))) {
+        this.options.logger.warn(`durex: ${this.pool.size} attempts still running after ${this.options.gracefulShutdown} ms; aborting them`);
+        await this.pool.abortAll();
+      }
+      await this.tasks[0]!.stop();
+      this.unsubscribe?.();
+    }
+    await this.writer.flush();
+    this.state = 'stopped';
+  }
+
+  /** Enqueues one command. */
+  async add<N extends string>(spec: SpecFor<N>, options: AddOptions = {}): Promise<Instance<PayloadOf<N>>> {
+    const [instance] = await this.addMany([spec], options);
+    return instance as Instance<PayloadOf<N>>;
+  }
+
+  /** Enqueues several commands, all or none (one multi-row insert on databases). */
+  async addMany<N extends string>(specs: readonly SpecFor<N>[], options: AddOptions = {}): Promise<Instance<PayloadOf<N>>[]> {
+    this.assertAccepting();
+    if (!Array.isArray(specs)) throw new InvalidSpecError('specs', 'must be an array');
+    const instances: Instance[] = [];
+    for (const [index, spec] of specs.entries()) {
+      instances.push(await this.factory.fromSpec(spec as Spec, specs.length === 1 ? 'spec' : `specs[${index}]`));
+    }
+    if (!instances.length) return [];
+    await this.storage.insert(instances, options.transaction === undefined ? {} : { transaction: options.transaction });
+    this.scheduler.wake();
+    return instances as Instance<PayloadOf<N>>[];
+  }
+
+  /** One instance with its history. Throws `CommandNotFoundError`. */
+  async get(id: string): Promise<Instance> {
+    const instance = await this.storage.get(id);
+    if (!instance) throw new CommandNotFoundError(id);
+    instance.history = await this.storage.history(id);
+    return instance;
+  }
+
+  /** The history of one instance, oldest first. Throws `CommandNotFoundError`. */
+  async history(id: string): Promise<InstanceEvent[]> {
+    const events = await this.storage.history(id);
+    if (!events.length && !(await this.storage.get(id))) throw new CommandNotFoundError(id);
+    return events;
+  }
+
+  find(query: InstanceQuery): Promise<Instance[]> {
+    return this.storage.find(query);
+  }
+
+  count(query: InstanceQuery = {}): Promise<number> {
+    return this.storage.count(query);
+  }
+
+  /**
+   * Cancels an active instance. A running one has its `ctx.signal` aborted, in this process or
+   * another, and whatever it returns later is discarded. Throws `CommandNotFoundError`, or
+   * `InvalidStateError` when it already finished.
+   */
+  async cancel(id: string): Promise<void> {
+    const instance = await this.storage.get(id);
+    if (!instance) throw new CommandNotFoundError(id);
+    if (!ACTIVE_STATUSES.includes(instance.status)) throw new InvalidStateError(id, instance.status, 'cancel');
+    const cancelled = await this.cancelMany([instance]);
+    if (!cancelled) {
+      const now = await this.storage.get(id);
+      throw new InvalidStateError(id, now?.status ?? instance.status, 'cancel');
+    }
+  }
+
+  /** Cancels every active instance carrying the tag; returns how many. */
+  async cancelByTag(tag: string): Promise<number> {
+    if (typeof tag !== 'string' || !tag) throw new InvalidSpecError('tag', 'must be a non-empty string');
+    let total = 0;
+    for (;;) {
+      const page = await this.storage.find({ status: ACTIVE_STATUSES, tags: [tag], limit: PAGE, orderBy: 'id' });
+      total += await this.cancelMany(page);
+      if (page.length < PAGE) return total;
+    }
+  }
+
+  /** Counts by status and name, with this executor's live figures. */
+  async stats(): Promise<ExecutorStats> {
+    const [counted, byName] = await Promise.all([this.storage.countBy('status'), this.storage.countBy('name')]);
+    const byStatus = Object.fromEntries(ALL_STATUSES.map((status) => [status, counted[status] ?? 0])) as Record<Status, number>;
+    this.options.metrics.queueSize(byStatus.PENDING);
+    return {
+      byStatus,
+      byName,
+      pending: byStatus.PENDING,
+      started: byStatus.STARTED,
+      completed: byStatus.COMPLETED,
+      failed: byStatus.FAILED,
+      expired: byStatus.EXPIRED,
+      cancelled: byStatus.CANCELLED,
+      deadLetter: byStatus.DEAD_LETTER,
+      repeating: byStatus.REPEATING,
+      queueSize: byStatus.PENDING,
+      registeredCommands: this.registry.count(),
+      workerCount: this.options.parallelism,
+      running: this.pool.size,
+      rateLimit: this.options.rateLimiter.stats(),
+    };
+  }
+
+  /** Instances in the dead letter queue, most recently failed first. */
+  findDeadLettered(query: Omit<InstanceQuery, 'status'> = {}): Promise<Instance[]> {
+    return this.storage.find({ orderBy: 'completedAt', orderDesc: true, ...query, status: Status.DEAD_LETTER });
+  }
+
+  /**
+   * Puts a dead-lettered instance back to PENDING with its full retry budget. Throws
+   * `CommandNotFoundError`, or `InvalidStateError` when it is not dead-lettered.
+   */
+  async replayFromDLQ(id: string): Promise<void> {
+    const instance = await this.storage.get(id);
+    if (!instance) throw new CommandNotFoundError(id);
+    const at = new Date(this.options.clock.now());
+    const [outcome] = await this.storage.transition([
+      {
+        id,
+        guard: { statuses: [Status.DEAD_LETTER] },
+        patch: { status: Status.PENDING, retries: instance.maxRetries, readyAt: at, completedAt: null, error: null },
+        events: [createEvent(EventType.RECOVERED, at, { message: `replayed from the dead letter queue with ${instance.maxRetries} retries` })],
+      },
+    ]);
+    if (!outcome!.applied) throw new InvalidStateError(id, (await this.storage.get(id))?.status ?? instance.status, 'replay');
+    this.scheduler.wake();
+  }
+
+  /** Deletes dead-lettered instances that failed more than `olderThanMs` ago; returns how many. */
+  async purgeDLQ(olderThanMs: number): Promise<number> {
+    if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw new InvalidSpecError('olderThanMs', 'must be a number of milliseconds ≥ 0');
+    }
+    const completedBefore = new Date(this.options.clock.now() - olderThanMs);
+    let total = 0;
+    for (;;) {
+      const page = await this.storage.find({ status: Status.DEAD_LETTER, completedBefore, limit: PAGE, orderBy: 'id' });
+      total += await this.storage.delete(page.map((i) => i.id));
+      if (page.length < PAGE) return total;
+    }
+  }
+
+  /** Runs one cleanup pass now, whatever the schedule; returns how many instances were deleted. */
+  cleanup(): Promise<number> {
+    const settings = this.options.cleanup || { interval: 0, olderThan: 86_400_000, batchSize: 1_000 };
+    return cleanupOnce(this.storage, this.options, settings);
+  }
+
+  private async cancelMany(instances: readonly Instance[]): Promise<number> {
+    if (!instances.length) return 0;
+    const at = new Date(this.options.clock.now());
+    const transitions: Transition[] = instances.map((instance) => ({
+      id: instance.id,
+      guard: { statuses: ACTIVE_STATUSES },
+      patch: { status: Status.CANCELLED, completedAt: at, leaseOwner: null, leaseExpiresAt: null },
+      events: [createEvent(EventType.CANCELLED, at, { attempt: instance.attempt })],
+    }));
+    const outcomes = await this.storage.transition(transitions);
+    const remote: string[] = [];
+    let cancelled = 0;
+    instances.forEach((instance, index) => {
+      if (!outcomes[index]!.applied) return;
+      cancelled += 1;
+      if (!this.pool.abort(instance.id, 'cancelled') && instance.status === Status.STARTED) remote.push(instance.id);
+    });
+    if (remote.length) await this.storage.notify?.({ type: 'cancelled', ids: remote });
+    return cancelled;
+  }
+
+  private onTerminal(instance: Instance): void {
+    if (this.state !== 'running' || !this.options.permanentCommands.includes(instance.name)) return;
+    const delay = Math.max(this.options.backoff.nextDelay(1), 1_000);
+    this.ensurePermanent(instance.name, delay).catch((error: unknown) =>
+      this.options.logger.error(`durex: could not restart permanent command ${instance.name}: ${(error as Error).message}`),
+    );
+  }
+
+  /** Makes sure one active instance of a permanent command exists; its unique key makes this safe across processes. */
+  private async ensurePermanent(name: string, delay = 0): Promise<void> {
+    try {
+      await this.add({ name, uniqueKey: `durex:permanent:${name}`, delay } as SpecFor<string>);
+    } catch (error) {
+      if (!(error instanceof DuplicateCommandError)) throw error;
+    }
+  }
+
+  private assertAccepting(): void {
+    if (this.state === 'stopped') throw new ExecutorStoppedError();
+  }
+}

@@ -1,0 +1,106 @@
+import { DuplicateHandlerError } from '../core/errors/duplicate-handler.error.js';
+import { InvalidCommandHandlerError } from '../core/errors/invalid-command-handler.error.js';
+import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
+import type { CommandData } from '../core/json.js';
+import { assertCommandName, type SpecDefaults } from '../core/spec.js';
+import type { ExecuteFn, ExpiredFn, RecoverFn } from './command-context.js';
+
+/**
+ * A command handler as the engine sees it: what `@Command` classes, `executor.handle()` and
+ * `defineCommand()` all become.
+ *
+ * @publicApi
+ */
+export interface CommandDefinition<T = CommandData> {
+  name: string;
+  execute: ExecuteFn<T>;
+  recover?: RecoverFn<T>;
+  expired?: ExpiredFn<T>;
+  /** Spec defaults for instances of this command (the reference's `Defaulter`). */
+  defaults?: SpecDefaults;
+  /** Checks `data` at enqueue time; throw (an `InvalidSpecError`) to reject before anything is stored. */
+  validate?: (data: unknown) => void | Promise<void>;
+  /** Where the handler came from, for error messages (a class name). */
+  source?: string;
+}
+
+/** Options of a function handler. @publicApi */
+export type HandleOptions<T = CommandData> = SpecDefaults & {
+  recover?: RecoverFn<T>;
+  expired?: ExpiredFn<T>;
+  validate?: (data: unknown) => void | Promise<void>;
+};
+
+/**
+ * Builds a function handler (the reference's `NewFunc` / `NewTyped`): the payload type is the
+ * handler's parameter.
+ *
+ * @publicApi
+ */
+export function defineCommand<T = CommandData>(name: string, execute: ExecuteFn<T>, options: HandleOptions<T> = {}): CommandDefinition<T> {
+  const { recover, expired, validate, ...defaults } = options;
+  return { name, execute, recover, expired, validate, defaults, source: `function handler "${name}"` };
+}
+
+/**
+ * Command name → handler (the reference's `Registry`). Registering a name twice is an error that
+ * names both handlers.
+ *
+ * @publicApi
+ */
+export class HandlerRegistry {
+  private readonly handlers = new Map<string, CommandDefinition>();
+
+  register<T>(definition: CommandDefinition<T>): void {
+    assertValidDefinition(definition);
+    const existing = this.handlers.get(definition.name);
+    if (existing) {
+      throw new DuplicateHandlerError(definition.name, existing.source ?? 'a handler', definition.source ?? 'another handler');
+    }
+    this.handlers.set(definition.name, definition as CommandDefinition);
+  }
+
+  /** Registers, replacing any handler of the same name (the reference's `MustRegister`): for tests. */
+  replace<T>(definition: CommandDefinition<T>): void {
+    assertValidDefinition(definition);
+    this.handlers.set(definition.name, definition as CommandDefinition);
+  }
+
+  /** The handler of a name; throws `UnknownCommandError` listing the known names. */
+  resolve(name: string): CommandDefinition {
+    const handler = this.handlers.get(name);
+    if (!handler) throw new UnknownCommandError(name, this.names());
+    return handler;
+  }
+
+  get(name: string): CommandDefinition | undefined {
+    return this.handlers.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.handlers.has(name);
+  }
+
+  names(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  count(): number {
+    return this.handlers.size;
+  }
+
+  unregister(name: string): boolean {
+    return this.handlers.delete(name);
+  }
+
+  clear(): void {
+    this.handlers.clear();
+  }
+}
+
+function assertValidDefinition(definition: CommandDefinition<never>): void {
+  assertCommandName(definition.name, `the name of ${definition.source ?? 'a handler'}`);
+  if (typeof definition.execute !== 'function') {
+    throw new InvalidCommandHandlerError(`${definition.source ?? `handler "${definition.name}"`} has no execute function`);
+  }
+}

@@ -1,0 +1,105 @@
+import { currentTraceContext } from '../core/context.js';
+import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
+import { createEvent, EventType } from '../core/event.js';
+import { Instance } from '../core/instance.js';
+import type { CommandData } from '../core/json.js';
+import { type Spec, validateSpec } from '../core/spec.js';
+import { Status } from '../core/status.js';
+import type { ResolvedExecutorOptions } from './executor-options.js';
+import type { HandlerRegistry } from './handler-registry.js';
+
+/**
+ * Turns specs into new instances: validation, the command's defaults, and the inheritance of parent,
+ * trace and correlation. Every path that creates instances (add, addMany, Result children, Recover
+ * and Expired children, permanent commands) goes through here, so none of them skips a rule.
+ */
+export class InstanceFactory {
+  private readonly declared: Set<string>;
+
+  constructor(
+    private readonly registry: HandlerRegistry,
+    private readonly options: ResolvedExecutorOptions,
+  ) {
+    this.declared = new Set(options.commands);
+  }
+
+  /** Names that may be enqueued: handled here, or declared as handled elsewhere. */
+  knownNames(): string[] {
+    return [...new Set([...this.registry.names(), ...this.declared])].sort();
+  }
+
+  /**
+   * Validates a spec from outside (add, addMany), runs the command's payload validator, and builds a
+   * root instance, or a child of the running handler's instance when called from inside one.
+   */
+  async fromSpec(spec: Spec, path = 'spec'): Promise<Instance> {
+    this.validate(spec, path);
+    await this.registry.get(spec.name)?.validate?.(spec.data ?? {});
+    const ambient = currentTraceContext();
+    const parent = ambient?.instance as Instance | undefined;
+    return this.build(spec, parent, {
+      traceId: spec.traceId ?? parent?.traceId ?? ambient?.traceId ?? null,
+      correlationId: spec.correlationId ?? parent?.correlationId ?? ambient?.correlationId ?? null,
+    });
+  }
+
+  /** Builds the children a handler returned, each inheriting parent, trace and correlation. */
+  async children(specs: readonly Spec[], parent: Instance): Promise<Instance[]> {
+    const children: Instance[] = [];
+    for (const [index, spec] of specs.entries()) {
+      this.validate(spec, `result.commands[${index}]`);
+      await this.registry.get(spec.name)?.validate?.(spec.data ?? {});
+      children.push(
+        this.build(spec, parent, {
+          traceId: spec.traceId ?? parent.traceId,
+          correlationId: spec.correlationId ?? parent.correlationId ?? parent.id,
+        }),
+      );
+    }
+    return children;
+  }
+
+  private validate(spec: Spec, path: string): void {
+    validateSpec(spec, this.options.payloadLimits, path);
+    if (!this.registry.has(spec.name) && !this.declared.has(spec.name)) throw new UnknownCommandError(spec.name, this.knownNames());
+  }
+
+  private build(spec: Spec, parent: Instance | undefined, ids: { traceId: string | null; correlationId: string | null }): Instance {
+    const defaults = this.registry.get(spec.name)?.defaults ?? {};
+    const now = this.options.clock.now();
+    const id = this.options.idGenerator.generate();
+    const retries = spec.retries ?? defaults.retries ?? this.options.defaultRetries;
+    const deadline = spec.deadline ?? (spec.deadlineAt ? undefined : defaults.deadline);
+    const createdAt = new Date(now);
+    return new Instance<CommandData>(
+      {
+        id,
+        name: spec.name,
+        data: { ...spec.data },
+        status: Status.PENDING,
+        retries,
+        maxRetries: retries,
+        attempt: 0,
+        sequence: [...(spec.sequence ?? defaults.sequence ?? [])],
+        parentId: parent?.id ?? null,
+        priority: spec.priority ?? defaults.priority ?? 0,
+        tags: [...new Set([...(defaults.tags ?? []), ...(spec.tags ?? [])])],
+        uniqueKey: spec.uniqueKey ?? null,
+        traceId: ids.traceId,
+        correlationId: ids.correlationId ?? id,
+        createdAt,
+        readyAt: new Date(now + (spec.delay ?? defaults.delay ?? 0)),
+        startedAt: null,
+        completedAt: null,
+        deadlineAt: deadline !== undefined ? new Date(now + deadline) : (spec.deadlineAt ?? null),
+        timeout: spec.timeout ?? defaults.timeout ?? this.options.defaultTimeout,
+        period: spec.period ?? defaults.period ?? 0,
+        error: null,
+        metadata: { ...defaults.metadata, ...spec.metadata },
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      },
+      [createEvent(EventType.CREATED, createdAt, parent ? { message: `spawned by ${parent.name} ${parent.id}` } : {})],
+    );
+  }
+}

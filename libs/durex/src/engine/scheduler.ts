@@ -1,0 +1,146 @@
+import type { DurexStorage } from '../storage/storage.interface.js';
+import type { ResolvedExecutorOptions } from './executor-options.js';
+import type { HandlerRegistry } from './handler-registry.js';
+import type { WorkerPool } from './worker-pool.js';
+
+const MAX_ERROR_BACKOFF = 5_000;
+
+/**
+ * The claim loop. It claims as many ready instances as there are free workers (in batches, within
+ * the concurrency limits), and otherwise sleeps until the earliest `readyAt` or deadline it knows of,
+ * a wake-up (new work, a worker freed, a notification from another process), or `pollInterval` as
+ * the fallback. So a delayed instance starts when it is due, not at the next poll.
+ */
+export class Scheduler {
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private overdueCheckAt = 0;
+  private failures = 0;
+
+  constructor(
+    private readonly storage: DurexStorage,
+    private readonly options: ResolvedExecutorOptions,
+    private readonly registry: HandlerRegistry,
+    private readonly pool: WorkerPool,
+    private readonly owner: string,
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Makes the loop look at storage now. Cheap; call it whenever something may have become claimable. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming; resolves when the loop has exited. Running instances are the pool's business. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const more = await this.tick();
+        this.storageRecovered();
+        if (!more) await this.sleep(await this.idleTime());
+      } catch (error) {
+        await this.sleep(this.storageFailed(error));
+      }
+    }
+  }
+
+  /** One claim round; true when it filled its batch, so more may be waiting. */
+  private async tick(): Promise<boolean> {
+    const names = this.registry.names();
+    if (!names.length) return false;
+    const now = this.options.clock.now();
+    if (now >= this.overdueCheckAt) await this.expireOverdue(names, now);
+    const limiter = this.options.rateLimiter;
+    const limit = Math.min(this.pool.freeSlots, this.options.claimBatchSize, limiter.globalAvailable());
+    if (limit <= 0) return false;
+    const eligible = names.filter((name) => limiter.available(name) > 0);
+    if (!eligible.length) return false;
+    const perNameLimits: Record<string, number> = {};
+    for (const name of limiter.limitedNames()) {
+      const available = limiter.available(name);
+      if (eligible.includes(name) && available < limit) perNameLimits[name] = available;
+    }
+    const claimed = await this.storage.claim({
+      owner: this.owner,
+      limit,
+      leaseMs: this.options.lease.duration,
+      now: new Date(now),
+      names: eligible,
+      perNameLimits,
+    });
+    for (const instance of claimed) this.pool.launch(instance);
+    return claimed.length === limit;
+  }
+
+  /** Expires queued instances whose deadline passed, even when every worker is busy. */
+  private async expireOverdue(names: readonly string[], now: number): Promise<void> {
+    this.overdueCheckAt = now + this.options.pollInterval;
+    const overdue = await this.storage.claim({
+      owner: this.owner,
+      limit: this.options.claimBatchSize,
+      leaseMs: this.options.lease.duration,
+      now: new Date(now),
+      names,
+      overdueOnly: true,
+    });
+    for (const instance of overdue) this.pool.expire(instance);
+    if (overdue.length === this.options.claimBatchSize) this.overdueCheckAt = now;
+  }
+
+  /** How long to sleep when nothing more can be claimed now. */
+  private async idleTime(): Promise<number> {
+    const poll = this.options.pollInterval;
+    if (this.pool.freeSlots <= 0) return Math.max(0, Math.min(poll, this.overdueCheckAt - this.options.clock.now()));
+    const next = await this.storage.nextWakeAt(this.registry.names());
+    const now = this.options.clock.now();
+    if (!next) return poll;
+    const due = next.getTime() - now;
+    // Something is due but was not claimable (a concurrency limit is full): a freed worker wakes us.
+    if (due <= 0) return poll;
+    this.overdueCheckAt = Math.min(this.overdueCheckAt, next.getTime());
+    return Math.min(due, poll);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wakeUp = finish;
+    });
+  }
+
+  private storageFailed(error: unknown): number {
+    this.failures += 1;
+    if (this.failures === 1) {
+      this.options.logger.error(`durex: storage unavailable, retrying with backoff: ${(error as Error)?.message ?? String(error)}`);
+    }
+    return Math.min(100 * 2 ** (this.failures - 1), MAX_ERROR_BACKOFF);
+  }
+
+  private storageRecovered(): void {
+    if (this.failures > 0) this.options.logger.log(`durex: storage reachable again after ${this.failures} failed attempts`);
+    this.failures = 0;
+  }
+}

@@ -1,0 +1,262 @@
+import { CommandAbortedError } from '../core/errors/command-aborted.error.js';
+import { PermanentError } from '../core/errors/permanent.error.js';
+import { ThrownValueError } from '../core/errors/thrown-value.error.js';
+import type { Instance } from '../core/instance.js';
+import type { Result } from '../core/result.js';
+import type { Transition, TransitionGuard } from '../storage/storage.interface.js';
+import { runHandler, toResult } from './attempt.js';
+import type { ResolvedExecutorOptions } from './executor-options.js';
+import type { CommandDefinition, HandlerRegistry } from './handler-registry.js';
+import type { InstanceFactory } from './instance-factory.js';
+import { composeMiddleware } from './middleware.js';
+import * as outcome from './outcomes.js';
+import type { TransitionWriter } from './transition-writer.js';
+
+interface Running {
+  instance: Instance;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Called after an instance reached a final status in this process. */
+export type TerminalListener = (instance: Instance) => void;
+
+/**
+ * Runs claimed instances: at most `parallelism` at once, each through middleware, timeout and abort,
+ * and writes each outcome as a guarded transition. It is also where failures are decided: retry with
+ * backoff, or Recover then FAILED / DEAD_LETTER.
+ */
+export class WorkerPool {
+  private readonly running = new Map<string, Running>();
+  /** Expiries in progress: they run beside the workers, not in their slots. */
+  private readonly expiring = new Set<Promise<void>>();
+
+  constructor(
+    private readonly options: ResolvedExecutorOptions,
+    private readonly registry: HandlerRegistry,
+    private readonly factory: InstanceFactory,
+    private readonly writer: TransitionWriter,
+    private readonly owner: string,
+    private readonly onSettled: () => void,
+    private readonly onTerminal: TerminalListener,
+  ) {}
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  get freeSlots(): number {
+    return this.options.parallelism - this.running.size;
+  }
+
+  runningIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** Starts executing a claimed instance without waiting for it. */
+  launch(instance: Instance): void {
+    const controller = new AbortController();
+    const done = this.execute(instance, controller)
+      .catch((error: unknown) => this.options.logger.error(`durex: could not record the outcome of ${describe(instance)}: ${errorMessage(error)}`))
+      .finally(() => {
+        this.running.delete(instance.id);
+        this.onSettled();
+      });
+    this.running.set(instance.id, { instance, controller, done });
+  }
+
+  /** Runs an instance whose deadline passed, outside the parallelism limit: expiry must not wait for a free worker. */
+  expire(instance: Instance): void {
+    const done: Promise<void> = this.runExpired(instance, this.registry.get(instance.name))
+      .catch((error: unknown) => this.options.logger.error(`durex: could not expire ${describe(instance)}: ${errorMessage(error)}`))
+      .finally(() => this.expiring.delete(done));
+    this.expiring.add(done);
+  }
+
+  /** Aborts a running attempt; its outcome is then discarded (cancel, lost lease) or handed back (shutdown). */
+  abort(id: string, why: CommandAbortedError['why']): boolean {
+    const running = this.running.get(id);
+    if (!running) return false;
+    running.controller.abort(new CommandAbortedError(why));
+    return true;
+  }
+
+  /** Waits for running attempts, at most `ms`; returns true when none is left. */
+  async drain(ms: number): Promise<boolean> {
+    if (!this.running.size && !this.expiring.size) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const all = Promise.allSettled([...this.running.values()].map((r) => r.done).concat([...this.expiring])).then(() => true);
+    const drained = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    return drained && !this.running.size;
+  }
+
+  /** Aborts everything still running for shutdown and waits until each has been handed back. */
+  async abortAll(): Promise<void> {
+    for (const id of this.running.keys()) this.abort(id, 'shutdown');
+    await Promise.allSettled([...this.running.values()].map((r) => r.done).concat([...this.expiring]));
+  }
+
+  /**
+   * Fails an instance for good, or retries it, as after a failed attempt. Used for attempts run here
+   * and for instances reclaimed from a dead process.
+   */
+  async fail(instance: Instance, error: Error, guard: TransitionGuard, durationMs?: number): Promise<boolean> {
+    const now = this.options.clock.now();
+    const { recorded, data } = changesOf(instance);
+    this.options.metrics.commandFailed(instance.name, error);
+    this.report(instance, error);
+    if (!(error instanceof PermanentError) && instance.retries > 0) {
+      const delay = this.options.backoff.nextDelay(instance.maxRetries - instance.retries + 1);
+      this.options.metrics.commandRetried(instance.name, instance.attempt);
+      const written = await this.writer.write(outcome.retrying({ instance, guard, now, recorded, data }, delay, durationMs ?? 0, error));
+      return written.applied;
+    }
+    const handler = this.registry.get(instance.name);
+    let children: Instance[] = [];
+    let recoverError: Error | undefined;
+    if (handler?.recover) {
+      try {
+        const result = await runHandler(instance, new AbortController(), instance.timeout, this.options.logger, (ctx) =>
+          handler.recover!(instance, error, ctx),
+        );
+        children = await this.factory.children(result.commands, instance);
+      } catch (thrown) {
+        recoverError = ThrownValueError.from(thrown);
+        this.options.logger.error(`durex: Recover handler of ${describe(instance)} failed: ${recoverError.message}`);
+      }
+    }
+    const written = await this.writer.write(
+      outcome.failed({ instance, guard, now: this.options.clock.now(), recorded, data, children }, error, durationMs, {
+        deadLetter: this.options.deadLetterQueue,
+        recovered: handler?.recover !== undefined && recoverError === undefined,
+        recoverError,
+      }),
+    );
+    if (written.applied) this.onTerminal(instance);
+    return written.applied;
+  }
+
+  private async execute(instance: Instance, controller: AbortController): Promise<void> {
+    const handler = this.registry.get(instance.name);
+    const guard = outcome.ownLease(this.owner);
+    if (!handler) {
+      // Claims only ask for handled names, so this means the handler was unregistered meanwhile.
+      await this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded: [] }, 'no handler in this process'));
+      return;
+    }
+    if (instance.isOverdue(this.options.clock.now())) return this.runExpired(instance, handler);
+    const release = this.options.rateLimiter.tryAcquire(instance.name);
+    if (!release) {
+      await this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded: [] }, 'concurrency limit reached'));
+      return;
+    }
+    const started = this.options.clock.now();
+    this.options.metrics.commandStarted(instance.name);
+    let result: Result | undefined;
+    let failure: Error | undefined;
+    try {
+      result = await runHandler(instance, controller, instance.timeout, this.options.logger, (ctx) =>
+        composeMiddleware(this.options.middleware, { instance, handler, signal: controller.signal }, async () =>
+          toResult(instance.name, await handler.execute(instance, ctx)),
+        )(),
+      );
+    } catch (error) {
+      failure = error as Error;
+    } finally {
+      release();
+    }
+    const durationMs = this.options.clock.now() - started;
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof CommandAbortedError) {
+      if (reason.why === 'shutdown') {
+        const { recorded, data } = changesOf(instance);
+        await this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded, data }, 'the executor shut down'));
+      }
+      // Cancelled or reclaimed: the instance is no longer ours, and whatever the handler did is discarded.
+      return;
+    }
+    if (result && !failure) {
+      try {
+        await this.succeed(instance, handler, result, guard, durationMs);
+        return;
+      } catch (error) {
+        // Invalid children (unknown name, bad spec) make the attempt fail: nothing of it is written.
+        failure = ThrownValueError.from(error);
+      }
+    }
+    await this.fail(instance, failure!, guard, durationMs);
+  }
+
+  private async succeed(instance: Instance, handler: CommandDefinition, result: Result, guard: TransitionGuard, durationMs: number): Promise<void> {
+    const children = await this.factory.children(result.commands, instance);
+    const { recorded, data } = changesOf(instance);
+    const input = { instance, guard, now: this.options.clock.now(), recorded, data, children };
+    let transition: Transition;
+    if (result.retry && instance.retries > 0) {
+      this.options.metrics.commandRetried(instance.name, instance.attempt);
+      transition = outcome.retrying(input, this.options.backoff.nextDelay(instance.maxRetries - instance.retries + 1), durationMs);
+    } else if (result.repeat) {
+      this.options.metrics.commandCompleted(instance.name, durationMs);
+      transition = outcome.repeating(input, durationMs, instance.period || handler.defaults?.period || this.options.defaultRepeatInterval);
+    } else {
+      this.options.metrics.commandCompleted(instance.name, durationMs);
+      transition = outcome.completed(input, durationMs);
+    }
+    const written = await this.writer.write(transition);
+    if (!written.applied) {
+      this.options.logger.debug?.(`durex: ${describe(instance)} was cancelled or reclaimed while it ran; its result was discarded`);
+    } else if (transition.patch.status === 'COMPLETED') {
+      this.onTerminal(instance);
+    }
+  }
+
+  private async runExpired(instance: Instance, handler: CommandDefinition | undefined): Promise<void> {
+    let children: Instance[] = [];
+    let handlerError: Error | undefined;
+    if (handler?.expired) {
+      try {
+        const result = await runHandler(instance, new AbortController(), instance.timeout, this.options.logger, (ctx) => handler.expired!(instance, ctx));
+        children = await this.factory.children(result.commands, instance);
+      } catch (error) {
+        handlerError = ThrownValueError.from(error);
+        this.options.logger.error(`durex: Expired handler of ${describe(instance)} failed: ${handlerError.message}`);
+      }
+    }
+    const { recorded, data } = changesOf(instance);
+    const written = await this.writer.write(
+      outcome.expired({ instance, guard: outcome.ownLease(this.owner), now: this.options.clock.now(), recorded, data, children }, handlerError),
+    );
+    if (written.applied) this.onTerminal(instance);
+  }
+
+  private report(instance: Instance, error: Error): void {
+    this.options.logger.warn(
+      `durex: ${describe(instance)} attempt ${instance.attempt} failed: ${error.message}` +
+        ` (retries left ${instance.retries}, trace ${instance.traceId ?? '-'}, correlation ${instance.correlationId ?? '-'})`,
+    );
+    try {
+      this.options.errorHandler?.(instance, error);
+    } catch (handlerError) {
+      this.options.logger.error(`durex: errorHandler threw: ${errorMessage(handlerError)}`);
+    }
+  }
+}
+
+function changesOf(instance: Instance): { recorded: Instance['history']; data?: Instance['data'] } {
+  const changes = instance.takeChanges();
+  return changes.dataChanged ? { recorded: changes.events, data: instance.data } : { recorded: changes.events };
+}
+
+function describe(instance: Instance): string {
+  return `command ${instance.name} ${instance.id}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,2 @@
+export * from './metrics-collector.interface.js';
+export * from './noop.metrics.js';
