@@ -328,7 +328,8 @@ export class Executor {
 
   private onTerminal(instance: Instance): void {
     if (this.state !== 'running' || !this.options.permanentCommands.includes(instance.name)) return;
-    const delay = Math.max(this.options.backoff.nextDelay(1), 1_000);
+    // At least one poll interval apart, so a permanent command that fails at once cannot spin.
+    const delay = Math.max(this.options.backoff.nextDelay(1), this.options.pollInterval);
     this.ensurePermanent(instance.name, delay).catch((error: unknown) =>
       this.options.logger.error(`durex: could not restart permanent command ${instance.name}: ${(error as Error).message}`),
     );

@@ -14,3 +14,4 @@ export * from './thrown-value.error.js';
 export * from './command-timeout.error.js';
 export * from './command-aborted.error.js';
 export * from './lease-expired.error.js';
+export * from './unknown-command.error.js';
