@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { PayloadOf, SpecFor } from '../core/durex-commands.js';
+import type { InstanceEvent } from '../core/event.js';
+import type { Instance } from '../core/instance.js';
+import { type AddOptions, Executor, type ExecutorStats } from '../engine/executor.js';
+import type { InstanceQuery } from '../storage/storage.interface.js';
+import type { EnqueueOptions } from './interfaces/enqueue-options.interface.js';
+
+/**
+ * Enqueues and inspects commands from anywhere in the application. Inject it like any service:
+ *
+ * ```ts
+ * @Injectable()
+ * export class SignupService {
+ *   constructor(private readonly durex: DurexClient) {}
+ *   signup(user: User) {
+ *     return this.durex.add({ name: 'sendEmail', data: { to: user.email }, uniqueKey: `welcome:${user.id}` });
+ *   }
+ * }
+ * ```
+ *
+ * Payloads are type-checked against the names declared in `DurexCommands`. Every method works in a
+ * producer-only process too: one that runs no handlers and lists the names it enqueues in `commands`.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class DurexClient {
+  constructor(private readonly executor: Executor) {}
+
+  /**
+   * Enqueues one command. Throws before anything is stored when the spec is malformed
+   * (`InvalidSpecError`, including a payload its `@Command` DTO rejects), the name is unknown
+   * (`UnknownCommandError`), or its unique key is held by an active instance (`DuplicateCommandError`).
+   *
+   * @param spec what to run; `data` is checked against `DurexCommands[name]` when declared
+   * @param options `manager` enqueues inside the caller's TypeORM transaction
+   * @returns the new instance, PENDING
+   */
+  add<N extends string>(spec: SpecFor<N>, options?: EnqueueOptions): Promise<Instance<PayloadOf<N>>> {
+    return this.executor.add(spec, toAddOptions(options));
+  }
+
+  /**
+   * Enqueues several commands, all or none.
+   *
+   * @param specs what to run, each checked as in {@link DurexClient.add}
+   * @param options `manager` enqueues inside the caller's TypeORM transaction
+   */
+  addMany<N extends string>(specs: readonly SpecFor<N>[], options?: EnqueueOptions): Promise<Instance<PayloadOf<N>>[]> {
+    return this.executor.addMany(specs, toAddOptions(options));
+  }
+
+  /** One instance with its history. Throws `CommandNotFoundError`. */
+  get(id: string): Promise<Instance> {
+    return this.executor.get(id);
+  }
+
+  /** The history of one instance, oldest first. Throws `CommandNotFoundError`. */
+  history(id: string): Promise<InstanceEvent[]> {
+    return this.executor.history(id);
+  }
+
+  /** Instances matching a query (status, name, tags, correlation, paging…). */
+  find(query: InstanceQuery): Promise<Instance[]> {
+    return this.executor.find(query);
+  }
+
+  /** How many instances match a query. */
+  count(query: InstanceQuery = {}): Promise<number> {
+    return this.executor.count(query);
+  }
+
+  /**
+   * Cancels an active instance; a running one has its `ctx.signal` aborted. Throws
+   * `CommandNotFoundError`, or `InvalidStateError` when it already finished.
+   */
+  cancel(id: string): Promise<void> {
+    return this.executor.cancel(id);
+  }
+
+  /** Cancels every active instance carrying the tag; returns how many. */
+  cancelByTag(tag: string): Promise<number> {
+    return this.executor.cancelByTag(tag);
+  }
+
+  /** Counts by status and by name, with this process's live figures. */
+  stats(): Promise<ExecutorStats> {
+    return this.executor.stats();
+  }
+
+  /** Dead-lettered instances, most recently failed first. */
+  findDeadLettered(query: Omit<InstanceQuery, 'status'> = {}): Promise<Instance[]> {
+    return this.executor.findDeadLettered(query);
+  }
+
+  /** Puts a dead-lettered instance back to PENDING with its full retry budget. */
+  replayFromDLQ(id: string): Promise<void> {
+    return this.executor.replayFromDLQ(id);
+  }
+
+  /**
+   * Deletes dead-lettered instances that failed more than `olderThanMs` ago.
+   *
+   * @param olderThanMs age in milliseconds; 0 purges the whole dead letter queue
+   * @returns how many were deleted
+   */
+  purgeDLQ(olderThanMs: number): Promise<number> {
+    return this.executor.purgeDLQ(olderThanMs);
+  }
+}
+
+function toAddOptions(options: EnqueueOptions | undefined): AddOptions {
+  return options?.manager === undefined ? {} : { transaction: options.manager };
+}

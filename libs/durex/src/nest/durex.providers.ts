@@ -1,0 +1,101 @@
+import { type FactoryProvider, Logger, type Provider } from '@nestjs/common';
+import { InvalidOptionsError } from '../core/errors/invalid-options.error.js';
+import { Executor } from '../engine/executor.js';
+import type { ExecutorOptions } from '../engine/executor-options.js';
+import { MemoryStorage } from '../storage/memory.storage.js';
+import type { DurexStorage } from '../storage/storage.interface.js';
+import { DUREX_LOGGER_CONTEXT, DUREX_MODULE_OPTIONS, DUREX_STORAGE, DUREX_STORAGE_REF } from './durex.constants.js';
+import { invalidStorageMessage, missingOptionsMessage, notBooleanMessage } from './durex.messages.js';
+import type { DurexModuleOptions, StorageOptions } from './interfaces/durex-module-options.interface.js';
+
+/** The storage the module runs on, and whether durex opened it (and so must close it). */
+export interface StorageRef {
+  storage: DurexStorage;
+  owned: boolean;
+}
+
+/**
+ * Providers of the storage: {@link DUREX_STORAGE_REF} opens (and migrates) it from the module
+ * options, {@link DUREX_STORAGE} hands out the storage itself.
+ */
+export function createStorageProviders(): Provider[] {
+  return [
+    {
+      provide: DUREX_STORAGE_REF,
+      inject: [DUREX_MODULE_OPTIONS],
+      useFactory: async (options: DurexModuleOptions | undefined): Promise<StorageRef> => {
+        assertModuleSwitches(options);
+        const ref = await openStorage(options.storage);
+        if (options.migrate ?? true) {
+          try {
+            await ref.storage.migrate();
+          } catch (error) {
+            if (ref.owned) await ref.storage.close().catch(() => undefined);
+            throw error;
+          }
+        }
+        return ref;
+      },
+    },
+    { provide: DUREX_STORAGE, inject: [DUREX_STORAGE_REF], useFactory: (ref: StorageRef) => ref.storage },
+  ];
+}
+
+/**
+ * The executor, with the engine class itself as token (engine classes are not `@Injectable`; they
+ * must not depend on Nest). Its logger is a Nest `Logger('Durex')` unless `logger` is given.
+ */
+export function createExecutorProvider(): FactoryProvider<Executor> {
+  return {
+    provide: Executor,
+    inject: [DUREX_STORAGE_REF, DUREX_MODULE_OPTIONS],
+    useFactory: async (ref: StorageRef, options: DurexModuleOptions): Promise<Executor> => {
+      try {
+        return new Executor(ref.storage, toExecutorOptions(options));
+      } catch (error) {
+        // A bad executor option fails bootstrap; do not leave the storage durex opened behind it.
+        if (ref.owned) await ref.storage.close().catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Opens the configured storage. durex owns (and later closes) what it opens from a configuration:
+ * memory, SQLite and PostgreSQL. A storage object you pass, and a `typeorm` DataSource, stay yours.
+ */
+export async function openStorage(config: StorageOptions | undefined): Promise<StorageRef> {
+  if (isStorageObject(config)) return { storage: config, owned: false };
+  switch (config?.type) {
+    case 'memory':
+      return { storage: new MemoryStorage(), owned: true };
+    case 'sqlite':
+    case 'postgres':
+    case 'typeorm': {
+      // Loaded on demand so that memory and custom storages never load TypeORM or a database driver.
+      const { createTypeOrmStorage } = await import('../storage/typeorm/index.js');
+      return { storage: await createTypeOrmStorage(config), owned: config.type !== 'typeorm' };
+    }
+    default:
+      throw new InvalidOptionsError('storage', invalidStorageMessage(config));
+  }
+}
+
+function isStorageObject(value: StorageOptions | undefined): value is DurexStorage {
+  const candidate = value as Partial<DurexStorage> | undefined;
+  return typeof candidate?.claim === 'function' && typeof candidate.insert === 'function' && typeof candidate.migrate === 'function';
+}
+
+function assertModuleSwitches(options: DurexModuleOptions | undefined): asserts options is DurexModuleOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('DurexModule options', missingOptionsMessage(options));
+  for (const option of ['autoStart', 'migrate'] as const) {
+    const value = options[option];
+    if (value !== undefined && typeof value !== 'boolean') throw new InvalidOptionsError(option, notBooleanMessage(value));
+  }
+}
+
+function toExecutorOptions(options: DurexModuleOptions): ExecutorOptions {
+  const { storage: _storage, autoStart: _autoStart, migrate: _migrate, ...executorOptions } = options;
+  return { ...executorOptions, logger: executorOptions.logger ?? new Logger(DUREX_LOGGER_CONTEXT) };
+}
