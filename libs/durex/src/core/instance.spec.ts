@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EventType } from './event.js';
 import { Instance } from './instance.js';
+import type { CommandData } from './json.js';
 import { Status } from './status.js';
 
 function make(overrides: Partial<ConstructorParameters<typeof Instance>[0]> = {}): Instance {
   const at = new Date('2026-01-01T00:00:00Z');
-  return new Instance({
+  return new Instance<CommandData>({
     id: 'i-1', name: 'cmd', data: { s: 'text', n: 4.7, b: true, o: { k: 1 }, a: [1, 2] }, status: Status.PENDING,
     retries: 2, maxRetries: 2, attempt: 0, sequence: ['b', 'c'], parentId: null, priority: 0, tags: ['t1'],
     uniqueKey: null, traceId: 'tr', correlationId: 'co', createdAt: at, readyAt: at, startedAt: null, completedAt: null,
