@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EventType } from './event.js';
-import { Instance } from './instance.js';
+import { Instance, type InstanceState } from './instance.js';
 import type { CommandData } from './json.js';
 import { Status } from './status.js';
 
-function make(overrides: Partial<ConstructorParameters<typeof Instance>[0]> = {}): Instance {
+function make(overrides: Partial<InstanceState> = {}): Instance {
   const at = new Date('2026-01-01T00:00:00Z');
   return new Instance<CommandData>({
     id: 'i-1', name: 'cmd', data: { s: 'text', n: 4.7, b: true, o: { k: 1 }, a: [1, 2] }, status: Status.PENDING,
