@@ -32,7 +32,10 @@ export class DurexOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     await this.executor.stop();
   }
 
-  /** Closes the storage only when durex opened it; a passed-in storage or DataSource belongs to its owner. */
+  /**
+   * Closes the storage only when durex opened it; a storage object passed in belongs to its owner,
+   * and so does a `typeorm` DataSource (closing durex's storage over it leaves it open).
+   */
   async onApplicationShutdown(): Promise<void> {
     if (this.storage.owned) await this.storage.storage.close();
   }

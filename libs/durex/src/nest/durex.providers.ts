@@ -2,13 +2,14 @@ import { type FactoryProvider, Logger, type Provider } from '@nestjs/common';
 import { InvalidOptionsError } from '../core/errors/invalid-options.error.js';
 import { Executor } from '../engine/executor.js';
 import type { ExecutorOptions } from '../engine/executor-options.js';
+import type { DurexLogger } from '../engine/logger.js';
 import { MemoryStorage } from '../storage/memory.storage.js';
 import type { DurexStorage } from '../storage/storage.interface.js';
 import { DUREX_LOGGER_CONTEXT, DUREX_MODULE_OPTIONS, DUREX_STORAGE, DUREX_STORAGE_REF } from './durex.constants.js';
 import { invalidStorageMessage, missingOptionsMessage, notBooleanMessage } from './durex.messages.js';
 import type { DurexModuleOptions, StorageOptions } from './interfaces/durex-module-options.interface.js';
 
-/** The storage the module runs on, and whether durex opened it (and so must close it). */
+/** The storage the module runs on, and whether durex opened it (and so closes it at shutdown). */
 export interface StorageRef {
   storage: DurexStorage;
   owned: boolean;
@@ -25,7 +26,7 @@ export function createStorageProviders(): Provider[] {
       inject: [DUREX_MODULE_OPTIONS],
       useFactory: async (options: DurexModuleOptions | undefined): Promise<StorageRef> => {
         assertModuleSwitches(options);
-        const ref = await openStorage(options.storage);
+        const ref = await openStorage(options.storage, durexLogger(options));
         if (options.migrate ?? true) {
           try {
             await ref.storage.migrate();
@@ -62,10 +63,15 @@ export function createExecutorProvider(): FactoryProvider<Executor> {
 }
 
 /**
- * Opens the configured storage. durex owns (and later closes) what it opens from a configuration:
- * memory, SQLite and PostgreSQL. A storage object you pass, and a `typeorm` DataSource, stay yours.
+ * Opens the configured storage. durex owns (and closes at shutdown) every storage it opened from a
+ * configuration, `typeorm` included: closing that one releases only what durex added to the
+ * application's DataSource (its PostgreSQL LISTEN connection) and never destroys the DataSource,
+ * whose owner closes it. A storage object you pass stays yours.
+ *
+ * @param config the `storage` option
+ * @param logger where a database storage reports connection trouble, unless it has its own logger
  */
-export async function openStorage(config: StorageOptions | undefined): Promise<StorageRef> {
+export async function openStorage(config: StorageOptions | undefined, logger: DurexLogger): Promise<StorageRef> {
   if (isStorageObject(config)) return { storage: config, owned: false };
   switch (config?.type) {
     case 'memory':
@@ -75,7 +81,7 @@ export async function openStorage(config: StorageOptions | undefined): Promise<S
     case 'typeorm': {
       // Loaded on demand so that memory and custom storages never load TypeORM or a database driver.
       const { createTypeOrmStorage } = await import('../storage/typeorm/index.js');
-      return { storage: await createTypeOrmStorage(config), owned: config.type !== 'typeorm' };
+      return { storage: await createTypeOrmStorage({ ...config, logger: config.logger ?? logger }), owned: true };
     }
     default:
       throw new InvalidOptionsError('storage', invalidStorageMessage(config));
@@ -97,5 +103,10 @@ function assertModuleSwitches(options: DurexModuleOptions | undefined): asserts 
 
 function toExecutorOptions(options: DurexModuleOptions): ExecutorOptions {
   const { storage: _storage, autoStart: _autoStart, migrate: _migrate, ...executorOptions } = options;
-  return { ...executorOptions, logger: executorOptions.logger ?? new Logger(DUREX_LOGGER_CONTEXT) };
+  return { ...executorOptions, logger: durexLogger(options) };
+}
+
+/** The `logger` option, else a Nest `Logger('Durex')`, so durex logs like the rest of the application. */
+function durexLogger(options: DurexModuleOptions): DurexLogger {
+  return options.logger ?? new Logger(DUREX_LOGGER_CONTEXT);
 }

@@ -1,49 +1,25 @@
 import type { ConfigurableModuleAsyncOptions, Provider } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { ExecutorOptions } from '../../engine/executor-options.js';
 import type { DurexStorage } from '../../storage/storage.interface.js';
+import type { TypeOrmStorageOptions } from '../../storage/typeorm/typeorm-storage.options.js';
 
 /** Storage in process memory: for tests and throwaway runs; nothing survives a restart. @publicApi */
-export interface MemoryStorageConfig {
+export interface MemoryStorageOptions {
   type: 'memory';
 }
 
-/** An SQLite database file that durex opens (and closes at shutdown). @publicApi */
-export interface SqliteStorageConfig {
-  type: 'sqlite';
-  /** Path of the database file; created when missing. */
-  database: string;
-}
-
-/** A PostgreSQL database that durex connects to (and disconnects from at shutdown). @publicApi */
-export interface PostgresStorageConfig {
-  type: 'postgres';
-  /** A connection string, `postgres://user:password@host:5432/db`. */
-  url: string;
-  /** The schema durex's tables live in. @default 'public' */
-  schema?: string;
-  /** Most connections durex opens. */
-  poolSize?: number;
-}
-
 /**
- * The application's own TypeORM `DataSource` (register `DUREX_ENTITIES` in it). durex never closes
- * it: its owner does.
+ * Where durex keeps its instances:
+ * - `{ type: 'memory' }`;
+ * - `{ type: 'sqlite', database }` or `{ type: 'postgres', url, schema?, poolSize? }`: a database
+ *   durex connects to and disconnects from at shutdown;
+ * - `{ type: 'typeorm', dataSource }`: the application's own initialised DataSource, with
+ *   `DUREX_ENTITIES` among its entities; durex never destroys it, its owner does;
+ * - or a storage object you created, which durex leaves to you to close.
  *
  * @publicApi
  */
-export interface TypeOrmDataSourceConfig {
-  type: 'typeorm';
-  dataSource: DataSource;
-}
-
-/**
- * Where durex keeps its instances: a configuration durex opens the storage from, or a storage
- * object you created (durex then leaves closing it to you).
- *
- * @publicApi
- */
-export type StorageOptions = MemoryStorageConfig | SqliteStorageConfig | PostgresStorageConfig | TypeOrmDataSourceConfig | DurexStorage;
+export type StorageOptions = MemoryStorageOptions | TypeOrmStorageOptions | DurexStorage;
 
 /**
  * The options of `DurexModule.forRoot()`: the executor's options plus the storage and two
