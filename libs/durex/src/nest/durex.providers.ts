@@ -25,7 +25,7 @@ export function createStorageProviders(): Provider[] {
       provide: DUREX_STORAGE_REF,
       inject: [DUREX_MODULE_OPTIONS],
       useFactory: async (options: DurexModuleOptions | undefined): Promise<StorageRef> => {
-        assertModuleSwitches(options);
+        assertModuleOptions(options);
         const ref = await openStorage(options.storage, durexLogger(options));
         if (options.migrate ?? true) {
           try {
@@ -93,7 +93,7 @@ function isStorageObject(value: StorageOptions | undefined): value is DurexStora
   return typeof candidate?.claim === 'function' && typeof candidate.insert === 'function' && typeof candidate.migrate === 'function';
 }
 
-function assertModuleSwitches(options: DurexModuleOptions | undefined): asserts options is DurexModuleOptions {
+function assertModuleOptions(options: DurexModuleOptions | undefined): asserts options is DurexModuleOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('DurexModule options', missingOptionsMessage(options));
   for (const option of ['autoStart', 'migrate'] as const) {
     const value = options[option];
