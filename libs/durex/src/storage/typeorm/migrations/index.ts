@@ -1,0 +1,16 @@
+import type { MigrationInterface } from 'typeorm';
+import { DurexInit1795824000000 } from './1795824000000-durex-init.js';
+
+export { DurexInit1795824000000 } from './1795824000000-durex-init.js';
+
+/** A durex migration class; durex passes the schema, TypeORM's own runner passes nothing. @publicApi */
+export type DurexMigrationClass = new (schema?: string) => MigrationInterface;
+
+/**
+ * durex's migrations, oldest first. `storage.migrate()` runs them; an application that manages its
+ * schema with TypeORM migrations may add them to its DataSource's `migrations` instead (they are
+ * idempotent, so running both ways is harmless).
+ *
+ * @publicApi
+ */
+export const DUREX_MIGRATIONS: readonly DurexMigrationClass[] = [DurexInit1795824000000];

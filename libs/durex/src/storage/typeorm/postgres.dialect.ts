@@ -1,0 +1,412 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DuplicateCommandError } from '../../core/errors/duplicate-command.error.js';
+import { InvalidOptionsError } from '../../core/errors/invalid-options.error.js';
+import type { InstanceEvent } from '../../core/event.js';
+import type { Instance } from '../../core/instance.js';
+import type { ClaimRequest, InstanceQuery, StorageNotification, Transition } from '../storage.interface.js';
+import type { DurexDialect, TransitionResult } from './dialect.interface.js';
+import {
+  decodeEvent,
+  decodeInstance,
+  encodeEvent,
+  encodeHistories,
+  encodeInstance,
+  encodePatch,
+  instanceColumnList,
+  runnableNames,
+  type Row,
+  type RowCodec,
+} from './instance-row.js';
+import { runDurexMigrations } from './migrations/run-migrations.js';
+import { PostgresStatements, type NamedStatement } from './postgres.sql.js';
+import { escapeLike, groupColumn, orderClause, whereClause, type FilterSyntax } from './query-filter.js';
+
+/** Rows per INSERT statement, and the most JSON one statement carries, before a batch is split. */
+const INSERT_CHUNK_ROWS = 1000;
+const INSERT_CHUNK_BYTES = 16 * 1024 * 1024;
+/** NOTIFY payloads must stay under 8000 bytes. */
+const NOTIFY_PAYLOAD_BYTES = 7900;
+
+/** node-postgres parses timestamptz to Date, jsonb to values and text[] to arrays; bigint comes as text. */
+const PG_CODEC: RowCodec = {
+  // Dates become ISO strings when the batch is serialised; jsonb_populate_record reads them back exactly.
+  encodeTime: (value) => value,
+  decodeTime: (value) => (value instanceof Date ? value : new Date(value as string)),
+  encodeJson: (value) => value,
+  decodeJson: (value) => value ?? null,
+  encodeList: (value) => value,
+  decodeList: (value) => (Array.isArray(value) ? value : []),
+};
+
+/** What every PostgreSQL dialect of one storage shares. */
+export interface PostgresContext {
+  dataSource: DataSource;
+  pool: Pool;
+  statements: PostgresStatements;
+  channel: string;
+}
+
+type Session = Pool | PoolClient;
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/**
+ * The PostgreSQL dialect: each method is one statement (a data-modifying CTE where a transition
+ * touches several tables), prepared once per connection under a stable name. On the pool every
+ * statement is its own transaction; inside a transaction, a multi-statement write runs under a
+ * savepoint so its failure does not poison the caller's transaction.
+ */
+export class PostgresDialect implements DurexDialect {
+  readonly notifiesInSql = true;
+  private savepoints = 0;
+
+  constructor(
+    private readonly ctx: PostgresContext,
+    private readonly session: Session,
+    readonly inTransaction: boolean,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const queryRunner = this.ctx.dataSource.createQueryRunner();
+    try {
+      await runDurexMigrations(queryRunner, { kind: 'postgres', schema: this.ctx.statements.schema });
+    } finally {
+      await queryRunner.release();
+    }
+  }
+
+  async insert(instances: readonly Instance[]): Promise<void> {
+    if (!instances.length) return;
+    const chunks = insertChunks(instances);
+    try {
+      if (chunks.length === 1 && !this.inTransaction) await this.insertChunk(this.session, chunks[0]!);
+      else await this.atomically(async (session) => {
+        for (const chunk of chunks) await this.insertChunk(session, chunk);
+      });
+    } catch (error) {
+      throw await this.translateError(error);
+    }
+  }
+
+  async insertWithin(manager: EntityManager, instances: readonly Instance[]): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return this.insert(instances);
+    if (runner.dataSource.options.type !== 'postgres') {
+      throw new InvalidOptionsError('transaction', 'the EntityManager must be one of a PostgreSQL DataSource');
+    }
+    const client = (await runner.connect()) as PoolClient;
+    return new PostgresDialect(this.ctx, client, true).insert(instances);
+  }
+
+  async get(id: string): Promise<Instance | null> {
+    const [row] = await this.run(this.ctx.statements.get, [id]);
+    return row ? decodeInstance(row, PG_CODEC) : null;
+  }
+
+  async history(id: string): Promise<InstanceEvent[]> {
+    return (await this.run(this.ctx.statements.history, [id])).map((row) => decodeEvent(row, PG_CODEC));
+  }
+
+  async transition(transitions: readonly Transition[]): Promise<TransitionResult> {
+    const result: TransitionResult = { outcomes: [], readyNames: [] };
+    if (!transitions.length) return result;
+    // The whole batch in one statement. A transition that raises (a replay whose unique key is
+    // taken) fails the statement; the batch is then applied one by one so only that one fails,
+    // as it would in memory. Repeated ids are applied one by one too: each must see the last.
+    if (new Set(transitions.map((t) => t.id)).size === transitions.length) {
+      try {
+        result.outcomes = await this.atomically((session) => this.applyTransitions(session, transitions), true);
+        return result;
+      } catch {
+        // Applied one at a time below, which reports the failing transition's own error.
+      }
+    }
+    for (const transition of transitions) {
+      try {
+        const [outcome] = await this.atomically((session) => this.applyTransitions(session, [transition]), true);
+        result.outcomes.push(outcome!);
+      } catch (error) {
+        result.error = await this.translateError(error, transition.id);
+        break;
+      }
+    }
+    return result;
+  }
+
+  async delete(ids: readonly string[]): Promise<number> {
+    if (!ids.length) return 0;
+    return this.affected(this.ctx.statements.delete, [ids]);
+  }
+
+  async cleanup(before: Date, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    return this.affected(this.ctx.statements.cleanup, [before, limit]);
+  }
+
+  async find(query: InstanceQuery): Promise<Instance[]> {
+    const filter = new PostgresFilter();
+    const where = whereClause(query, filter);
+    const text = `SELECT ${instanceColumnList()} FROM ${this.ctx.statements.instances} ${where} ${orderClause(query)} ${filter.page(query.limit, query.offset)}`;
+    return (await this.runText(text, filter.values)).map((row) => decodeInstance(row, PG_CODEC));
+  }
+
+  async count(query: InstanceQuery): Promise<number> {
+    const filter = new PostgresFilter();
+    const text = `SELECT count(*) AS n FROM ${this.ctx.statements.instances} ${whereClause(query, filter)}`;
+    const [row] = await this.runText(text, filter.values);
+    return Number(row?.n ?? 0);
+  }
+
+  async countBy(field: 'status' | 'name', query: InstanceQuery): Promise<Record<string, number>> {
+    const filter = new PostgresFilter();
+    const column = groupColumn(field);
+    const text = `SELECT ${column} AS key, count(*) AS n FROM ${this.ctx.statements.instances} ${whereClause(query, filter)} GROUP BY ${column}`;
+    const counts: Record<string, number> = {};
+    for (const row of await this.runText(text, filter.values)) counts[String(row.key)] = Number(row.n);
+    return counts;
+  }
+
+  async claim(request: ClaimRequest): Promise<Instance[]> {
+    if (!request.names.length || request.limit <= 0) return [];
+    const limits = request.perNameLimits ?? {};
+    const limited = request.names.filter((name) => limits[name] !== undefined);
+    const statement = this.ctx.statements.claim(request.overdueOnly ? 'overdue' : 'ready', limited.length > 0);
+    const values: unknown[] = [
+      request.names,
+      Math.floor(request.limit),
+      request.now,
+      request.owner,
+      new Date(request.now.getTime() + request.leaseMs),
+    ];
+    if (limited.length) values.push(limited, limited.map((name) => Math.max(0, Math.floor(limits[name]!))));
+    return (await this.run(statement, values)).map((row) => decodeInstance(row, PG_CODEC));
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]> {
+    if (!ids.length) return [];
+    const held = new Set((await this.run(this.ctx.statements.renewLeases, [owner, ids, until])).map((row) => String(row.id)));
+    return ids.filter((id) => held.has(id));
+  }
+
+  async findExpiredLeases(now: Date, limit: number): Promise<Instance[]> {
+    if (limit <= 0) return [];
+    return (await this.run(this.ctx.statements.findExpiredLeases, [now, limit])).map((row) => decodeInstance(row, PG_CODEC));
+  }
+
+  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
+    if (!names.length) return null;
+    const [row] = await this.run(this.ctx.statements.nextWakeAt, [names]);
+    return row?.at ? PG_CODEC.decodeTime(row.at) : null;
+  }
+
+  async ping(): Promise<void> {
+    await this.session.query('SELECT 1');
+  }
+
+  async publish(notification: StorageNotification): Promise<boolean> {
+    for (const payload of notificationPayloads(notification)) {
+      await this.run(this.ctx.statements.notify, [this.ctx.channel, payload]);
+    }
+    return true;
+  }
+
+  async transaction<R>(fn: (dialect: DurexDialect) => Promise<R>): Promise<R> {
+    return this.atomically((session) => fn(session === this.session ? this : new PostgresDialect(this.ctx, session, true)));
+  }
+
+  /**
+   * Runs `fn` atomically: on the pool in a transaction of its own connection, inside a transaction
+   * under a savepoint. `singleStatement` says `fn` issues one statement, atomic by itself on the pool.
+   */
+  private async atomically<R>(fn: (session: Session) => Promise<R>, singleStatement = false): Promise<R> {
+    if (this.inTransaction) {
+      const savepoint = `durex_${++this.savepoints}`;
+      await this.session.query(`SAVEPOINT ${savepoint}`);
+      try {
+        const result = await fn(this.session);
+        await this.session.query(`RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (error) {
+        await this.session.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        throw error;
+      }
+    }
+    if (singleStatement) return fn(this.session);
+    const client = await this.ctx.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      }
+    } finally {
+      // A connection that could not roll back is discarded rather than returned mid-transaction.
+      client.release(broken);
+    }
+  }
+
+  private async insertChunk(session: Session, chunk: InsertChunk): Promise<void> {
+    const payload = chunk.readyNames.length ? readyPayload(chunk.readyNames) : null;
+    await this.run(this.ctx.statements.insert, [chunk.rows, chunk.events, this.ctx.channel, payload], session);
+  }
+
+  private async applyTransitions(session: Session, transitions: readonly Transition[]) {
+    const batch = transitions.map((t) => {
+      const children = t.children ?? [];
+      return {
+        id: t.id,
+        statuses: t.guard.statuses,
+        owner: t.guard.leaseOwner ?? null,
+        expired_before: t.guard.leaseExpiredBefore ?? null,
+        patch: encodePatch(t.patch, PG_CODEC),
+        events: t.events.map((event) => encodeEvent(t.id, event, PG_CODEC)),
+        children: children.map((child) => encodeInstance(child, PG_CODEC)),
+        child_events: encodeHistories(children, PG_CODEC),
+      };
+    });
+    const [row] = await this.run(this.ctx.statements.transition, [JSON.stringify(batch), this.ctx.channel], session);
+    const applied = new Set((row?.applied as number[] | undefined) ?? []);
+    const created = new Set((row?.created as string[] | undefined) ?? []);
+    return transitions.map((t, index) =>
+      applied.has(index + 1)
+        ? { applied: true, skippedChildren: (t.children ?? []).filter((c) => !created.has(c.id)).map((c) => c.id) }
+        : { applied: false, skippedChildren: [] },
+    );
+  }
+
+  /** Maps a unique-key violation to DuplicateCommandError, naming the key and the instance holding it. */
+  private async translateError(error: unknown, transitionId?: string): Promise<unknown> {
+    const { code, constraint, detail } = (error ?? {}) as PgError;
+    if (code !== '23505') return error;
+    if (constraint === 'durex_instances_pkey') {
+      return new Error(`durex: an instance with this id already exists (${detail ?? 'duplicate id'})`, { cause: error });
+    }
+    if (constraint !== 'durex_instances_unique_key_idx') return error;
+    let key = /^Key \(unique_key\)=\((.*)\) already exists\.$/s.exec(detail ?? '')?.[1];
+    // Read on the pool: the failed statement may have aborted the session's transaction.
+    if (key === undefined && transitionId !== undefined) {
+      const {
+        rows: [row],
+      } = await this.ctx.pool.query<{ unique_key: string }>(
+        `SELECT unique_key FROM ${this.ctx.statements.instances} WHERE id = $1`,
+        [transitionId],
+      );
+      key = row?.unique_key;
+    }
+    if (key === undefined) return error;
+    const [holder] = (await this.run(this.ctx.statements.holderOf, [key], this.ctx.pool).catch(() => [])) as Row[];
+    return new DuplicateCommandError(key, holder ? String(holder.id) : undefined);
+  }
+
+  private async run(statement: NamedStatement, values: unknown[], session: Session = this.session): Promise<Row[]> {
+    const result = await session.query<QueryResultRow>({ name: statement.name, text: statement.text, values });
+    return result.rows;
+  }
+
+  private async runText(text: string, values: unknown[]): Promise<Row[]> {
+    return (await this.session.query<QueryResultRow>(text, values)).rows;
+  }
+
+  private async affected(statement: NamedStatement, values: unknown[]): Promise<number> {
+    const result = await this.session.query({ name: statement.name, text: statement.text, values });
+    return result.rowCount ?? 0;
+  }
+}
+
+/** `$n` placeholders and PostgreSQL's array operators. */
+class PostgresFilter implements FilterSyntax {
+  readonly values: unknown[] = [];
+
+  bind(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  time(value: Date): unknown {
+    return value;
+  }
+
+  oneOf(column: string, values: readonly string[]): string {
+    return `${column} = ANY(${this.bind(values)}::text[])`;
+  }
+
+  hasAllTags(tags: readonly string[]): string {
+    return `tags @> ${this.bind(tags)}::text[]`;
+  }
+
+  startsWith(column: string, prefix: string): string {
+    return `${column} LIKE ${this.bind(`${escapeLike(prefix)}%`)} ESCAPE '\\'`;
+  }
+
+  page(limit: number | undefined, offset: number | undefined): string {
+    const parts: string[] = [];
+    if (limit !== undefined) parts.push(`LIMIT ${this.bind(limit)}`);
+    if (offset) parts.push(`OFFSET ${this.bind(offset)}`);
+    return parts.join(' ');
+  }
+}
+
+function readyPayload(names: readonly string[]): string {
+  const payload = JSON.stringify({ type: 'ready', names });
+  return Buffer.byteLength(payload) <= NOTIFY_PAYLOAD_BYTES ? payload : JSON.stringify({ type: 'ready' });
+}
+
+/** A notification as NOTIFY payloads: a long list of cancelled ids is split, a long list of names dropped (all wake). */
+function notificationPayloads(notification: StorageNotification): string[] {
+  if (notification.type === 'ready') return [notification.names ? readyPayload(notification.names) : JSON.stringify({ type: 'ready' })];
+  const payloads: string[] = [];
+  let ids: string[] = [];
+  for (const id of notification.ids) {
+    if (ids.length && Buffer.byteLength(JSON.stringify({ type: 'cancelled', ids: [...ids, id] })) > NOTIFY_PAYLOAD_BYTES) {
+      payloads.push(JSON.stringify({ type: 'cancelled', ids }));
+      ids = [];
+    }
+    ids.push(id);
+  }
+  if (ids.length) payloads.push(JSON.stringify({ type: 'cancelled', ids }));
+  return payloads;
+}
+
+/** Part of an insert batch, serialised once: the rows, their history and the names it makes runnable. */
+interface InsertChunk {
+  rows: string;
+  events: string;
+  readyNames: string[];
+}
+
+/** Splits a batch so no statement carries more than a bounded number of rows or bytes. */
+function insertChunks(instances: readonly Instance[]): InsertChunk[] {
+  const chunks: InsertChunk[] = [];
+  let rows: string[] = [];
+  let members: Instance[] = [];
+  let bytes = 0;
+  const flush = () => {
+    chunks.push({
+      rows: `[${rows.join(',')}]`,
+      events: JSON.stringify(encodeHistories(members, PG_CODEC)),
+      readyNames: runnableNames(members),
+    });
+    rows = [];
+    members = [];
+    bytes = 0;
+  };
+  for (const instance of instances) {
+    const row = JSON.stringify(encodeInstance(instance, PG_CODEC));
+    if (rows.length && (rows.length >= INSERT_CHUNK_ROWS || bytes + row.length > INSERT_CHUNK_BYTES)) flush();
+    rows.push(row);
+    members.push(instance);
+    bytes += row.length;
+  }
+  if (rows.length) flush();
+  return chunks;
+}
