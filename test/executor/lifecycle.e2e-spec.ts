@@ -1,4 +1,4 @@
-import { EventType, Result, runWithTraceContext, Status } from 'nestjs-durex';
+import { DuplicateCommandError, EventType, Result, runWithTraceContext, Status } from 'nestjs-durex';
 import { describe, expect, it } from 'vitest';
 import { delay, useExecutors } from '../support/executor-harness.js';
 import { STORAGE_KINDS } from '../support/storages.js';
@@ -89,6 +89,25 @@ describe.each(STORAGE_KINDS)('executor lifecycle on %s', (kind) => {
     // The handler's change to data is saved with its outcome.
     await waitFor(async () => (await ex.get(root.id)).status === Status.COMPLETED);
     expect((await ex.get(root.id)).data).toEqual({ orderId: 'o-1', validated: true });
+  });
+
+  it("hands a sequence's unique key from step to step until the last one ends", async () => {
+    const ex = await executor();
+    let releaseSecond!: () => void;
+    ex.handle('first', (cmd) => cmd.continueSequence());
+    ex.handle('second', (cmd) => new Promise((resolve) => (releaseSecond = () => resolve(cmd.continueSequence()))));
+    ex.handle('third', () => undefined);
+    await ex.start();
+    const root = await ex.add({ name: 'first', sequence: ['second', 'third'], uniqueKey: 'order:1' });
+    await waitFor(() => releaseSecond);
+    // The first step is done, but its workflow still holds the key.
+    expect((await ex.get(root.id)).status).toBe(Status.COMPLETED);
+    await expect(ex.add({ name: 'first', uniqueKey: 'order:1' })).rejects.toBeInstanceOf(DuplicateCommandError);
+    releaseSecond();
+    await waitFor(async () => (await ex.count({ status: Status.COMPLETED })) === 3);
+    const [third] = await ex.find({ name: 'third' });
+    expect(third!.uniqueKey).toBe('order:1');
+    expect((await ex.add({ name: 'first', uniqueKey: 'order:1' })).uniqueKey).toBe('order:1');
   });
 
   it('propagates trace and correlation ids through three generations; the root correlates to itself', async () => {

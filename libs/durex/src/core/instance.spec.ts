@@ -40,6 +40,7 @@ describe('Instance', () => {
     expect(next.commands).toEqual([{ name: 'b', data: { ...i.data, extra: true }, sequence: ['c'] }]);
     expect(make({ sequence: ['z'] }).continueSequence().commands).toEqual([{ name: 'z', data: make().data }]);
     expect(make({ sequence: [] }).continueSequence().commands).toEqual([]);
+    expect(make({ sequence: ['z'], uniqueKey: 'k' }).continueSequence().commands[0]!.uniqueKey).toBe('k');
   });
 
   it('records events and hands the unsaved ones and data changes to the executor once', () => {

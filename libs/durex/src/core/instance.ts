@@ -1,6 +1,7 @@
 import { createEvent, EventType, type InstanceEvent } from './event.js';
 import type { CommandData } from './json.js';
 import { Result } from './result.js';
+import type { Spec } from './spec.js';
 import { Status } from './status.js';
 
 /** Every persisted field of an instance. Storage implementations read and write this shape. @publicApi */
@@ -153,13 +154,17 @@ export class Instance<T = CommandData> implements InstanceState<T> {
 
   /**
    * Continues the instance's `sequence`: the next command gets the accumulated data (this instance's
-   * data merged with `extra`) and the rest of the sequence. Returns `Result.empty()` at the end.
+   * data merged with `extra`), the rest of the sequence, and the unique key, so a workflow started
+   * with a key holds it until its last step ends (the key passes from step to step in one atomic
+   * write, with no gap for a duplicate). Returns `Result.empty()` at the end.
    */
   continueSequence(extra?: CommandData): Result {
     const [next, ...rest] = this.sequence;
     if (next === undefined) return Result.empty();
-    const data = { ...(this.data as CommandData), ...extra };
-    return Result.next(rest.length ? { name: next, data, sequence: rest } : { name: next, data });
+    const spec: Spec = { name: next, data: { ...(this.data as CommandData), ...extra } };
+    if (rest.length) spec.sequence = rest;
+    if (this.uniqueKey !== null) spec.uniqueKey = this.uniqueKey;
+    return Result.next(spec);
   }
 
   /** Appends an event to the history; it is saved with the attempt's outcome. */

@@ -49,6 +49,19 @@ describe('executor timing (fake timers)', () => {
     expect((await ex.get(added.id)).status).toBe(Status.FAILED);
   });
 
+  it("prefers a command's own backoff to the executor's", async () => {
+    const ex = create({ backoff: exponentialBackoff({ initial: 60_000 }) });
+    const attempts: number[] = [];
+    ex.handle('own', () => {
+      attempts.push(Date.now() - started);
+      throw new Error('down');
+    }, { backoff: linearBackoff(100, 1_000) });
+    await ex.start();
+    await ex.add({ name: 'own', retries: 2 });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(attempts).toEqual([0, 100, 300]);
+  });
+
   it('applies the backoff to Result.retry() too', async () => {
     const ex = create({ backoff: linearBackoff(500, 10_000) });
     const attempts: number[] = [];

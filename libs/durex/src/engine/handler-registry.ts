@@ -1,3 +1,4 @@
+import type { BackoffStrategy } from '../core/backoff.js';
 import { DuplicateHandlerError } from '../core/errors/duplicate-handler.error.js';
 import { InvalidCommandHandlerError } from '../core/errors/invalid-command-handler.error.js';
 import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
@@ -18,6 +19,8 @@ export interface CommandDefinition<T = CommandData> {
   expired?: ExpiredFn<T>;
   /** Spec defaults for instances of this command (the reference's `Defaulter`). */
   defaults?: SpecDefaults;
+  /** Delay before this command's retries; the executor's `backoff` when absent. */
+  backoff?: BackoffStrategy;
   /** Checks `data` at enqueue time; throw (an `InvalidSpecError`) to reject before anything is stored. */
   validate?: (data: unknown) => void | Promise<void>;
   /** Where the handler came from, for error messages (a class name). */
@@ -26,6 +29,7 @@ export interface CommandDefinition<T = CommandData> {
 
 /** Options of a function handler. @publicApi */
 export type HandleOptions<T = CommandData> = SpecDefaults & {
+  backoff?: BackoffStrategy;
   recover?: RecoverFn<T>;
   expired?: ExpiredFn<T>;
   validate?: (data: unknown) => void | Promise<void>;
@@ -38,8 +42,8 @@ export type HandleOptions<T = CommandData> = SpecDefaults & {
  * @publicApi
  */
 export function defineCommand<T = CommandData>(name: string, execute: ExecuteFn<T>, options: HandleOptions<T> = {}): CommandDefinition<T> {
-  const { recover, expired, validate, ...defaults } = options;
-  return { name, execute, recover, expired, validate, defaults, source: `function handler "${name}"` };
+  const { recover, expired, validate, backoff, ...defaults } = options;
+  return { name, execute, recover, expired, validate, backoff, defaults, source: `function handler "${name}"` };
 }
 
 /**

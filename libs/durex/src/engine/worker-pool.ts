@@ -112,7 +112,7 @@ export class WorkerPool {
     this.options.metrics.commandFailed(instance.name, error);
     this.report(instance, error);
     if (!(error instanceof PermanentError) && instance.retries > 0) {
-      const delay = this.options.backoff.nextDelay(instance.maxRetries - instance.retries + 1);
+      const delay = this.retryDelay(instance);
       this.options.metrics.commandRetried(instance.name, instance.attempt);
       const written = await this.writer.write(outcome.retrying({ instance, guard, now, recorded, data }, delay, durationMs ?? 0, error));
       return written.applied;
@@ -200,7 +200,7 @@ export class WorkerPool {
     let transition: Transition;
     if (result.retry && instance.retries > 0) {
       this.options.metrics.commandRetried(instance.name, instance.attempt);
-      transition = outcome.retrying(input, this.options.backoff.nextDelay(instance.maxRetries - instance.retries + 1), durationMs);
+      transition = outcome.retrying(input, this.retryDelay(instance), durationMs);
     } else if (result.repeat) {
       this.options.metrics.commandCompleted(instance.name, durationMs);
       transition = outcome.repeating(input, durationMs, instance.period || handler.defaults?.period || this.options.defaultRepeatInterval);
@@ -233,6 +233,12 @@ export class WorkerPool {
       outcome.expired({ instance, guard: outcome.ownLease(this.owner), now: this.options.clock.now(), recorded, data, children }, handlerError),
     );
     if (written.applied) this.onTerminal(instance);
+  }
+
+  /** The backoff before the next retry; the first retry is attempt 1 of the strategy. */
+  private retryDelay(instance: Instance): number {
+    const strategy = this.registry.get(instance.name)?.backoff ?? this.options.backoff;
+    return strategy.nextDelay(instance.maxRetries - instance.retries + 1);
   }
 
   private report(instance: Instance, error: Error): void {
