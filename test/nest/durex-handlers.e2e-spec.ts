@@ -3,6 +3,7 @@ import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import {
   Command,
   type CommandHandler,
+  constantBackoff,
   Expired,
   type Instance,
   InvalidSpecError,
@@ -51,6 +52,13 @@ class ReserveSeatCommand implements CommandHandler {
   }
 }
 
+@Command('pollGateway', { retries: 1, backoff: constantBackoff(120) })
+class PollGatewayCommand implements CommandHandler {
+  execute(cmd: Instance): void {
+    if (cmd.attempt === 1) throw new Error('gateway busy');
+  }
+}
+
 class AddressDto {
   @IsString()
   city!: string;
@@ -75,7 +83,7 @@ describe('@Command handlers', () => {
   let running: DurexTestApp;
 
   beforeEach(async () => {
-    running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand]);
+    running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand, PollGatewayCommand]);
   });
 
   afterEach(() => running.app.close());
@@ -93,6 +101,16 @@ describe('@Command handlers', () => {
     expect(child).toMatchObject({ name: 'notifyFailure', parentId: parent.id, traceId: 'trace-1', correlationId: parent.id });
     expect(parent.correlationId).toBe(parent.id);
     expect(seen.childData).toEqual({ amount: 42, error: 'card declined' });
+  });
+
+  it("retries with the command's own backoff from @Command options", async () => {
+    const { client } = running;
+    const added = await client.add({ name: 'pollGateway' });
+    const done = await waitForStatus(client, added.id, Status.COMPLETED);
+    const retrying = done.history.find((e) => e.type === 'retrying')!;
+    const second = done.history.filter((e) => e.type === 'started')[1]!;
+    expect(retrying.message).toMatch(/next attempt in 120 ms/);
+    expect(second.timestamp.getTime() - retrying.timestamp.getTime()).toBeGreaterThanOrEqual(120);
   });
 
   it('@Expired runs instead of execute when the deadline passes before the command can start', async () => {

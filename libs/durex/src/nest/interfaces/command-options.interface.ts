@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { BackoffStrategy } from '../../core/backoff.js';
 import type { SpecDefaults } from '../../core/spec.js';
 
 /**
@@ -16,6 +17,8 @@ export interface CommandOptions extends SpecDefaults {
    * `class-validator` and `class-transformer` packages.
    */
   validate?: Type<object>;
+  /** Delay before this command's retries, such as `exponentialBackoff(...)`; the module's `backoff` when absent. */
+  backoff?: BackoffStrategy;
 }
 
 /** What `@Command` stores on a handler class. @publicApi */
