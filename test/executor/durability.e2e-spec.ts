@@ -177,6 +177,21 @@ describe.each(STORAGE_KINDS)('executor durability on %s', (kind) => {
     expect(await ex.count({ name: 'consumer', status: Status.FAILED })).toBe(1);
   });
 
+  it('runs a schedule exactly once per tick across executors sharing the storage', async () => {
+    const ticks: string[] = [];
+    const executors = [await executor(), await executor(), await executor()];
+    for (const ex of executors) {
+      ex.handle('tick', (cmd) => void ticks.push(String(cmd.metadata.scheduledFor)), { schedule: { cron: '* * * * * *' } });
+      await ex.start();
+    }
+    await waitFor(() => ticks.length >= 3, { timeout: 10_000 });
+    await Promise.all(executors.map((ex) => ex.stop()));
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(await executors[0]!.count({ name: 'durex.schedule', status: [Status.PENDING, Status.REPEATING, Status.STARTED] })).toBe(1);
+    const seconds = ticks.map((t) => Date.parse(t)).sort((a, b) => a - b);
+    for (let i = 1; i < seconds.length; i++) expect(seconds[i]! - seconds[i - 1]!).toBe(1_000);
+  });
+
   it('lets a producer-only executor enqueue what another executor handles', async () => {
     const producer = await executor({ commands: ['report'] });
     const worker = await executor();

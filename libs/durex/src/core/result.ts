@@ -13,6 +13,8 @@ export class Result {
     readonly repeat: boolean,
     /** Run this instance again now (after backoff), spending a retry but not calling Recover. */
     readonly retry: boolean,
+    /** When repeating, run again at this time instead of after the period. */
+    readonly repeatAt: Date | null = null,
   ) {}
 
   /** Done; nothing follows. */
@@ -23,6 +25,11 @@ export class Result {
   /** Run again after the instance's period (or the executor's default repeat interval). Children may be added. */
   static repeat(...children: Spec[]): Result {
     return new Result(children, true, false);
+  }
+
+  /** Run again at a given time (the next cron tick, say). Children may be added. */
+  static repeatAt(at: Date, ...children: Spec[]): Result {
+    return new Result(children, true, false, at);
   }
 
   /**

@@ -113,3 +113,110 @@ describe('executor timing (fake timers)', () => {
     expect(runs).toEqual([0, 10_000, 20_000, 30_000]);
   });
 });
+
+describe('schedules (fake timers)', () => {
+  let executor: Executor | undefined;
+  const storage = new MemoryStorage();
+
+  afterEach(async () => {
+    let stopped = false;
+    const stopping = executor?.stop().then(() => (stopped = true));
+    while (executor && !stopped) await vi.advanceTimersByTimeAsync(1_000);
+    await stopping;
+    executor = undefined;
+    vi.useRealTimers();
+  });
+
+  async function start(now: string, options: ExecutorOptions = {}, store = new MemoryStorage()): Promise<{ ex: Executor; ticks: string[] }> {
+    vi.useFakeTimers({ now: new Date(now) });
+    const ticks: string[] = [];
+    executor = new Executor(store, { logger: quiet, stuckRecovery: false, cleanup: false, pollInterval: 60_000, ...options });
+    // Each run as the tick it was for, and how late it started (the claim takes a fake millisecond or so).
+    executor.handle('report', (cmd) => {
+      const tick = String(cmd.metadata.scheduledFor);
+      ticks.push(Date.now() - Date.parse(tick) < 100 ? tick : `${tick} late, at ${new Date().toISOString()}`);
+    });
+    await executor.start();
+    return { ex: executor, ticks };
+  }
+
+  it('runs one instance per tick, each with a per-tick unique key', async () => {
+    const { ex, ticks } = await start('2026-01-01T00:00:00Z');
+    await ex.schedule('every10s', '*/10 * * * * *', { name: 'report', data: { kind: 'daily' } });
+    await vi.advanceTimersByTimeAsync(35_000);
+    expect(ticks).toEqual(['2026-01-01T00:00:10.000Z', '2026-01-01T00:00:20.000Z', '2026-01-01T00:00:30.000Z']);
+    const runs = await ex.find({ name: 'report', orderBy: 'createdAt' });
+    expect(runs.map((r) => r.uniqueKey)).toEqual([10, 20, 30].map((s) => `durex:tick:every10s:2026-01-01T00:00:${s}.000Z`));
+    expect(runs.every((r) => r.data.kind === 'daily')).toBe(true);
+  });
+
+  it('keeps local wall-clock time across the DST switch of its time zone', async () => {
+    const { ex, ticks } = await start('2026-03-27T12:00:00Z');
+    await ex.schedule('morning', '0 9 * * *', { name: 'report' }, { timezone: 'Europe/Paris' });
+    await vi.advanceTimersByTimeAsync(4 * 86_400_000);
+    // 09:00 in Paris is 08:00Z before the switch on 29 March, 07:00Z after it.
+    expect(ticks).toEqual(['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z', '2026-03-31T07:00:00.000Z']);
+  });
+
+  it('runs a tick that does not exist in local time once, and a tick that exists twice once', async () => {
+    const { ex, ticks } = await start('2026-03-28T12:00:00Z');
+    await ex.schedule('night', '30 2 * * *', { name: 'report' }, { timezone: 'Europe/Paris' });
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    await ex.schedule('night', '30 2 * * *', { name: 'report' }, { timezone: 'Europe/Paris' });
+    vi.setSystemTime(new Date('2026-10-24T12:00:00Z'));
+    await ex.unschedule('night');
+    await ex.schedule('night', '30 2 * * *', { name: 'report' }, { timezone: 'Europe/Paris' });
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    expect(ticks).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+  });
+
+  it('skips ticks missed while no process ran, or catches up the latest N', async () => {
+    for (const [missed, expected] of [['skip', 0], [{ catchUp: 2 }, 2]] as const) {
+      const store = new MemoryStorage();
+      const first = await start('2026-01-01T00:00:00Z', {}, store);
+      await first.ex.schedule('minutely', '* * * * *', { name: 'report' }, { missed, grace: 10_000 });
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(first.ticks).toEqual(['2026-01-01T00:01:00.000Z']);
+      await first.ex.stop();
+      vi.setSystemTime(new Date('2026-01-01T00:10:30Z'));
+      const second = await start('2026-01-01T00:10:30Z', {}, store);
+      await vi.advanceTimersByTimeAsync(100);
+      // Missed ticks run late: the latest `expected` of 00:02 … 00:10.
+      expect(second.ticks).toEqual(
+        ['2026-01-01T00:09:00.000Z', '2026-01-01T00:10:00.000Z'].slice(2 - expected).map((t) => `${t} late, at 2026-01-01T00:10:30.000Z`),
+      );
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(second.ticks.at(-1)).toBe('2026-01-01T00:11:00.000Z');
+      expect(second.ticks).toHaveLength(expected + 1);
+      await second.ex.stop();
+      executor = undefined;
+      vi.useRealTimers();
+    }
+  });
+
+  it('replaces a schedule whose settings changed, keeps an identical one, and removes it on unschedule', async () => {
+    const { ex } = await start('2026-01-01T00:00:00Z');
+    const a = await ex.schedule('s', '0 * * * *', { name: 'report' });
+    const same = await ex.schedule('s', '0 * * * *', { name: 'report' });
+    expect(same.instanceId).toBe(a.instanceId);
+    const changed = await ex.schedule('s', '30 * * * *', { name: 'report' });
+    expect(changed.instanceId).not.toBe(a.instanceId);
+    expect((await ex.schedules()).map((s) => [s.name, s.cron, s.nextTick.toISOString()])).toEqual([['s', '30 * * * *', '2026-01-01T00:30:00.000Z']]);
+    expect(await ex.unschedule('s')).toBe(true);
+    expect(await ex.unschedule('s')).toBe(false);
+    expect(await ex.schedules()).toEqual([]);
+    await expect(ex.schedule('bad', 'not a cron', { name: 'report' })).rejects.toThrow(/not a valid cron expression/);
+    await expect(ex.schedule('bad', '* * * * *', { name: 'nope' })).rejects.toThrow(/unknown command "nope"/);
+  });
+
+  it('starts the schedules of commands defined with a cron', async () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    const runs: string[] = [];
+    executor = new Executor(storage, { logger: quiet, stuckRecovery: false, cleanup: false });
+    executor.handle('nightly', () => void runs.push(new Date().toISOString().slice(0, 19)), { schedule: { cron: '0 0 * * *', timezone: 'UTC' } });
+    await executor.start();
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000 + 1_000);
+    expect(runs).toEqual(['2026-01-02T00:00:00', '2026-01-03T00:00:00']);
+    expect((await executor.schedules()).map((s) => s.name)).toEqual(['nightly']);
+  });
+});

@@ -9,7 +9,7 @@ import { InvalidStateError } from '../core/errors/invalid-state.error.js';
 import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
 import type { Instance } from '../core/instance.js';
 import type { CommandData } from '../core/json.js';
-import type { Spec } from '../core/spec.js';
+import { assertCommandName, type Spec } from '../core/spec.js';
 import { ACTIVE_STATUSES, ALL_STATUSES, Status } from '../core/status.js';
 import type { DurexStorage, InstanceQuery, Transition } from '../storage/storage.interface.js';
 import { cleanupOnce, createCleanup } from './cleanup.js';
@@ -24,6 +24,7 @@ import { Scheduler } from './scheduler.js';
 import { createStuckRecovery } from './stuck-recovery.js';
 import { TransitionWriter } from './transition-writer.js';
 import { WorkerPool } from './worker-pool.js';
+import { SCHEDULE_COMMAND, type ScheduleData, scheduleCommand, scheduleData, type ScheduleInfo, scheduleKey, type ScheduleOptions } from './schedules.js';
 
 /** Options of `add` and `addMany`. @publicApi */
 export interface AddOptions {
@@ -98,6 +99,7 @@ export class Executor {
       (instance) => this.onTerminal(instance),
     );
     this.scheduler = new Scheduler(storage, this.options, this.registry, this.pool, this.workerId);
+    this.registry.registerInternal(scheduleCommand(this.options.clock));
     const { stuckRecovery, cleanup, metrics, metricsInterval, logger } = this.options;
     this.tasks = [createLeaseKeeper(storage, this.options, this.pool, this.workerId)];
     if (stuckRecovery) this.tasks.push(createStuckRecovery(storage, this.options, stuckRecovery, this.pool, this.workerId));
@@ -140,6 +142,10 @@ export class Executor {
     this.scheduler.start();
     for (const task of this.tasks) task.start();
     await Promise.all(this.options.permanentCommands.map((name) => this.ensurePermanent(name)));
+    for (const name of this.registry.names()) {
+      const { schedule } = this.registry.get(name)!;
+      if (schedule) await this.schedule(name, schedule.cron, { name }, schedule);
+    }
   }
 
   /**
@@ -299,6 +305,52 @@ export class Executor {
     }
   }
 
+  /**
+   * Runs `spec` on a cron schedule (croner syntax, 5 to 7 fields, optional seconds) in `timezone`.
+   * Exactly one instance runs per tick however many processes share the storage, because the
+   * schedule is carried by one instance under a unique key. Scheduling a name again with other
+   * settings replaces the schedule; with the same settings it is a no-op.
+   */
+  async schedule(name: string, cron: string, spec: Spec, options: ScheduleOptions = {}): Promise<ScheduleInfo> {
+    assertCommandName(name, 'schedule name');
+    this.factory.validate(spec, 'spec');
+    const data = scheduleData(name, cron, spec, options, new Date(this.options.clock.now()));
+    // Twice at most: a duplicate means another process scheduled the name meanwhile, so look again.
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.findSchedule(name);
+      if (existing && sameSchedule(existing.data as ScheduleData, data)) return toScheduleInfo(existing);
+      if (existing) await this.cancelMany([existing]);
+      try {
+        const created = await this.add({
+          name: SCHEDULE_COMMAND,
+          data,
+          uniqueKey: scheduleKey(name),
+          tags: [scheduleKey(name)],
+          delay: Math.max(0, Date.parse(data.tick) - this.options.clock.now()),
+        } as SpecFor<string>);
+        return toScheduleInfo(created);
+      } catch (error) {
+        if (!(error instanceof DuplicateCommandError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  /** Removes a schedule; returns false when there was none. Instances it already spawned are left alone. */
+  async unschedule(name: string): Promise<boolean> {
+    return (await this.cancelByTag(scheduleKey(name))) > 0;
+  }
+
+  /** The active schedules, by name. */
+  async schedules(): Promise<ScheduleInfo[]> {
+    const instances = await this.storage.find({ name: SCHEDULE_COMMAND, status: ACTIVE_STATUSES, orderBy: 'id' });
+    return instances.map(toScheduleInfo).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async findSchedule(name: string): Promise<Instance | undefined> {
+    const [found] = await this.storage.find({ name: SCHEDULE_COMMAND, status: ACTIVE_STATUSES, tags: [scheduleKey(name)], limit: 1 });
+    return found;
+  }
+
   /** Runs one cleanup pass now, whatever the schedule; returns how many instances were deleted. */
   cleanup(): Promise<number> {
     const settings = this.options.cleanup || { interval: 0, olderThan: 86_400_000, batchSize: 1_000 };
@@ -347,4 +399,13 @@ export class Executor {
   private assertAccepting(): void {
     if (this.state === 'stopped') throw new ExecutorStoppedError();
   }
+}
+
+function sameSchedule(a: ScheduleData, b: ScheduleData): boolean {
+  return a.cron === b.cron && a.timezone === b.timezone && a.catchUp === b.catchUp && a.grace === b.grace && JSON.stringify(a.spec) === JSON.stringify(b.spec);
+}
+
+function toScheduleInfo(instance: Instance): ScheduleInfo {
+  const data = instance.data as ScheduleData;
+  return { name: data.schedule, cron: data.cron, timezone: data.timezone, spec: data.spec, nextTick: new Date(data.tick), instanceId: instance.id };
 }

@@ -5,6 +5,7 @@ import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
 import type { CommandData } from '../core/json.js';
 import { assertCommandName, type SpecDefaults } from '../core/spec.js';
 import type { ExecuteFn, ExpiredFn, RecoverFn } from './command-context.js';
+import type { ScheduleOptions } from './schedules.js';
 
 /**
  * A command handler as the engine sees it: what `@Command` classes, `executor.handle()` and
@@ -25,11 +26,14 @@ export interface CommandDefinition<T = CommandData> {
   validate?: (data: unknown) => void | Promise<void>;
   /** Where the handler came from, for error messages (a class name). */
   source?: string;
+  /** Runs the command on a cron schedule, one instance per tick across every process. */
+  schedule?: ScheduleOptions & { cron: string };
 }
 
 /** Options of a function handler. @publicApi */
 export type HandleOptions<T = CommandData> = SpecDefaults & {
   backoff?: BackoffStrategy;
+  schedule?: CommandDefinition['schedule'];
   recover?: RecoverFn<T>;
   expired?: ExpiredFn<T>;
   validate?: (data: unknown) => void | Promise<void>;
@@ -42,8 +46,8 @@ export type HandleOptions<T = CommandData> = SpecDefaults & {
  * @publicApi
  */
 export function defineCommand<T = CommandData>(name: string, execute: ExecuteFn<T>, options: HandleOptions<T> = {}): CommandDefinition<T> {
-  const { recover, expired, validate, backoff, ...defaults } = options;
-  return { name, execute, recover, expired, validate, backoff, defaults, source: `function handler "${name}"` };
+  const { recover, expired, validate, backoff, schedule, ...defaults } = options;
+  return { name, execute, recover, expired, validate, backoff, schedule, defaults, source: `function handler "${name}"` };
 }
 
 /**
@@ -54,6 +58,7 @@ export function defineCommand<T = CommandData>(name: string, execute: ExecuteFn<
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<string, CommandDefinition>();
+  private readonly internal = new Set<string>();
 
   register<T>(definition: CommandDefinition<T>): void {
     assertValidDefinition(definition);
@@ -62,6 +67,12 @@ export class HandlerRegistry {
       throw new DuplicateHandlerError(definition.name, existing.source ?? 'a handler', definition.source ?? 'another handler');
     }
     this.handlers.set(definition.name, definition as CommandDefinition);
+  }
+
+  /** Registers one of durex's own commands: claimed like any other, but not listed among the application's names. */
+  registerInternal<T>(definition: CommandDefinition<T>): void {
+    this.register(definition);
+    this.internal.add(definition.name);
   }
 
   /** Registers, replacing any handler of the same name (the reference's `MustRegister`): for tests. */
@@ -85,20 +96,27 @@ export class HandlerRegistry {
     return this.handlers.has(name);
   }
 
+  /** The application's command names. */
   names(): string[] {
+    return [...this.handlers.keys()].filter((name) => !this.internal.has(name)).sort();
+  }
+
+  /** Every name this process may claim: the application's and durex's own. */
+  claimableNames(): string[] {
     return [...this.handlers.keys()].sort();
   }
 
   count(): number {
-    return this.handlers.size;
+    return this.handlers.size - this.internal.size;
   }
 
   unregister(name: string): boolean {
     return this.handlers.delete(name);
   }
 
+  /** Removes the application's handlers; durex's own stay. */
   clear(): void {
-    this.handlers.clear();
+    for (const name of this.names()) this.handlers.delete(name);
   }
 }
 

@@ -5,3 +5,4 @@ export * from './handler-registry.js';
 export * from './logger.js';
 export * from './middleware.js';
 export * from './rate-limiter.js';
+export { SCHEDULE_COMMAND, type MissedTicksPolicy, type ScheduleInfo, type ScheduleOptions } from './schedules.js';

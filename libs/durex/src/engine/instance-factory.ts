@@ -59,7 +59,8 @@ export class InstanceFactory {
     return children;
   }
 
-  private validate(spec: Spec, path: string): void {
+  /** Checks a spec as `add` would, without building anything: for specs stored to be added later. */
+  validate(spec: Spec, path: string): void {
     validateSpec(spec, this.options.payloadLimits, path);
     if (!this.registry.has(spec.name) && !this.declared.has(spec.name)) throw new UnknownCommandError(spec.name, this.knownNames());
   }

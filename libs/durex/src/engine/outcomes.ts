@@ -46,9 +46,8 @@ export function completed(input: OutcomeInput, durationMs: number): Transition {
   ]);
 }
 
-export function repeating(input: OutcomeInput, durationMs: number, period: number): Transition {
+export function repeating(input: OutcomeInput, durationMs: number, next: Date): Transition {
   const at = new Date(input.now);
-  const next = new Date(input.now + period);
   const { instance } = input;
   return transition(
     input,

@@ -59,7 +59,7 @@ export class Scheduler {
 
   /** One claim round; true when it filled its batch, so more may be waiting. */
   private async tick(): Promise<boolean> {
-    const names = this.registry.names();
+    const names = this.registry.claimableNames();
     if (!names.length) return false;
     const now = this.options.clock.now();
     if (now >= this.overdueCheckAt) await this.expireOverdue(names, now);
@@ -104,7 +104,7 @@ export class Scheduler {
   private async idleTime(): Promise<number> {
     const poll = this.options.pollInterval;
     if (this.pool.freeSlots <= 0) return Math.max(0, Math.min(poll, this.overdueCheckAt - this.options.clock.now()));
-    const next = await this.storage.nextWakeAt(this.registry.names());
+    const next = await this.storage.nextWakeAt(this.registry.claimableNames());
     const now = this.options.clock.now();
     if (!next) return poll;
     const due = next.getTime() - now;

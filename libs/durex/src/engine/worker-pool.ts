@@ -203,7 +203,8 @@ export class WorkerPool {
       transition = outcome.retrying(input, this.retryDelay(instance), durationMs);
     } else if (result.repeat) {
       this.options.metrics.commandCompleted(instance.name, durationMs);
-      transition = outcome.repeating(input, durationMs, instance.period || handler.defaults?.period || this.options.defaultRepeatInterval);
+      const period = instance.period || handler.defaults?.period || this.options.defaultRepeatInterval;
+      transition = outcome.repeating(input, durationMs, result.repeatAt ?? new Date(input.now + period));
     } else {
       this.options.metrics.commandCompleted(instance.name, durationMs);
       transition = outcome.completed(input, durationMs);

@@ -3,6 +3,8 @@ import type { PayloadOf, SpecFor } from '../core/durex-commands.js';
 import type { InstanceEvent } from '../core/event.js';
 import type { Instance } from '../core/instance.js';
 import { type AddOptions, Executor, type ExecutorStats } from '../engine/executor.js';
+import type { ScheduleInfo, ScheduleOptions } from '../engine/schedules.js';
+import type { Spec } from '../core/spec.js';
 import type { InstanceQuery } from '../storage/storage.interface.js';
 import type { EnqueueOptions } from './interfaces/enqueue-options.interface.js';
 
@@ -107,6 +109,29 @@ export class DurexClient {
    */
   purgeDLQ(olderThanMs: number): Promise<number> {
     return this.executor.purgeDLQ(olderThanMs);
+  }
+
+  /**
+   * Runs `spec` on a cron schedule, exactly one instance per tick across every process. Scheduling
+   * a name again with other settings replaces it.
+   *
+   * @param name the schedule's name, unique in the storage
+   * @param cron croner syntax: 5 fields, or 6 with seconds
+   * @param spec what each tick enqueues
+   * @param options `timezone`, the `missed` ticks policy and its `grace`
+   */
+  schedule<N extends string>(name: string, cron: string, spec: SpecFor<N>, options?: ScheduleOptions): Promise<ScheduleInfo> {
+    return this.executor.schedule(name, cron, spec as Spec, options);
+  }
+
+  /** Removes a schedule; false when there was none. */
+  unschedule(name: string): Promise<boolean> {
+    return this.executor.unschedule(name);
+  }
+
+  /** The active schedules. */
+  schedules(): Promise<ScheduleInfo[]> {
+    return this.executor.schedules();
   }
 }
 

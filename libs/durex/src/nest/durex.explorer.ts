@@ -51,7 +51,7 @@ export class DurexExplorer implements OnModuleInit {
     if (nonStatic) throw new InvalidCommandHandlerError(nonStaticHandlerMessage(className, name, nonStatic));
     if (!instance || typeof instance.execute !== 'function') throw new InvalidCommandHandlerError(missingExecuteMessage(className, name));
 
-    const { validate: dto, backoff, ...defaults } = metadata.options;
+    const { validate: dto, backoff, cron, timezone, missed, grace, ...defaults } = metadata.options;
     if (dto !== undefined && typeof dto !== 'function') throw new InvalidCommandHandlerError(invalidDtoMessage(className, name, dto));
     // Defaults are checked as a spec now, so a bad `@Command` option fails bootstrap instead of every enqueue.
     validateSpec({ name, ...defaults }, this.executor.options.payloadLimits, `@Command('${name}') options of ${className}`);
@@ -63,6 +63,7 @@ export class DurexExplorer implements OnModuleInit {
       source: className,
       defaults,
       backoff,
+      schedule: cron === undefined ? undefined : { cron, timezone, missed, grace },
       execute: (instance.execute as ExecuteFn).bind(instance),
       recover: recover === undefined ? undefined : (instance[recover] as RecoverFn).bind(instance),
       expired: expired === undefined ? undefined : (instance[expired] as ExpiredFn).bind(instance),

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { BackoffStrategy } from '../../core/backoff.js';
+import type { MissedTicksPolicy } from '../../engine/schedules.js';
 import type { SpecDefaults } from '../../core/spec.js';
 
 /**
@@ -19,6 +20,17 @@ export interface CommandOptions extends SpecDefaults {
   validate?: Type<object>;
   /** Delay before this command's retries, such as `exponentialBackoff(...)`; the module's `backoff` when absent. */
   backoff?: BackoffStrategy;
+  /**
+   * Runs the command on this cron schedule (croner syntax; 5 to 7 fields), exactly one instance per
+   * tick across every process sharing the storage. The schedule is named after the command.
+   */
+  cron?: string;
+  /** The IANA time zone `cron` is read in, such as 'Europe/Paris'. @default the process's zone */
+  timezone?: string;
+  /** Ticks missed while no process ran: skipped, or the latest `catchUp` run once. @default 'skip' */
+  missed?: MissedTicksPolicy;
+  /** A tick started at most this late is on time, not missed. @default 60000 */
+  grace?: number;
 }
 
 /** What `@Command` stores on a handler class. @publicApi */
