@@ -207,6 +207,34 @@ describe.each(STORAGE_KINDS)('executor control on %s', (kind) => {
     expect(await (await storage()).countBy('status')).toEqual({ PENDING: 1, DEAD_LETTER: 1 });
   });
 
+  it('emits lifecycle events once each change is stored, and survives a failing listener', async () => {
+    const ex = await executor({ deadLetterQueue: true });
+    const seen: string[] = [];
+    ex.on('*', (event) => void seen.push(`${event.instance.getString('k')}:${event.type}:${event.instance.status}`));
+    const completed: number[] = [];
+    ex.on('completed', (event) => void completed.push(event.durationMs ?? -1));
+    ex.on('completed', () => {
+      throw new Error('listener bug');
+    });
+    ex.handle('ok', () => undefined);
+    ex.handle('bad', () => { throw new Error('no'); });
+    ex.handle('slow', () => undefined);
+    await ex.start();
+    const ok = await ex.add({ name: 'ok', data: { k: 'ok' } });
+    const bad = await ex.add({ name: 'bad', data: { k: 'bad' }, retries: 1 });
+    const cancelled = await ex.add({ name: 'slow', data: { k: 'c' }, delay: 60_000 });
+    await ex.cancel(cancelled.id);
+    await waitFor(async () => (await ex.get(ok.id)).status === Status.COMPLETED && (await ex.get(bad.id)).status === Status.DEAD_LETTER);
+    await waitFor(() => seen.filter((e) => e.startsWith('bad:')).length === 5);
+    expect(seen.filter((e) => e.startsWith('ok:'))).toEqual(['ok:enqueued:PENDING', 'ok:started:STARTED', 'ok:completed:COMPLETED']);
+    expect(seen.filter((e) => e.startsWith('bad:'))).toEqual([
+      'bad:enqueued:PENDING', 'bad:started:STARTED', 'bad:retrying:PENDING', 'bad:started:STARTED', 'bad:deadLettered:DEAD_LETTER',
+    ]);
+    expect(seen.filter((e) => e.startsWith('c:'))).toEqual(['c:enqueued:PENDING', 'c:cancelled:CANCELLED']);
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toBeGreaterThanOrEqual(0);
+  });
+
   it('guards transitions: a writer that lost the instance changes nothing', async () => {
     const store = await storage();
     const ex = await executor();

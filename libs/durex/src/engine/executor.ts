@@ -18,6 +18,7 @@ import { type ExecutorOptions, resolveExecutorOptions, type ResolvedExecutorOpti
 import { type CommandDefinition, defineCommand, type HandleOptions, HandlerRegistry } from './handler-registry.js';
 import { InstanceFactory } from './instance-factory.js';
 import { createLeaseKeeper } from './lease-keeper.js';
+import { type DurexEventListener, type DurexEventType, LifecycleEvents } from './lifecycle-events.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { RateLimiter, RateLimitStats } from './rate-limiter.js';
 import { Scheduler } from './scheduler.js';
@@ -78,6 +79,7 @@ export class Executor {
   private readonly pool: WorkerPool;
   private readonly scheduler: Scheduler;
   private readonly tasks: PeriodicTask[];
+  private readonly events: LifecycleEvents;
   private unsubscribe: (() => void) | undefined;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
 
@@ -88,6 +90,7 @@ export class Executor {
     this.options = resolveExecutorOptions(options);
     this.workerId = this.options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.factory = new InstanceFactory(this.registry, this.options);
+    this.events = new LifecycleEvents(this.options.logger);
     this.writer = new TransitionWriter(storage, this.options.completionBatchDelay);
     this.pool = new WorkerPool(
       this.options,
@@ -97,6 +100,7 @@ export class Executor {
       this.workerId,
       () => this.scheduler.wake(),
       (instance) => this.onTerminal(instance),
+      this.events,
     );
     this.scheduler = new Scheduler(storage, this.options, this.registry, this.pool, this.workerId);
     this.registry.registerInternal(scheduleCommand(this.options.clock));
@@ -112,6 +116,15 @@ export class Executor {
   /** The concurrency limiter of this executor. */
   get rateLimiter(): RateLimiter {
     return this.options.rateLimiter;
+  }
+
+  /**
+   * Listens to lifecycle events of the instances this executor enqueues and runs, once each change
+   * is stored: `on('completed', ({ instance }) => …)`, or every event with '*'. Returns the function
+   * that stops listening.
+   */
+  on(type: DurexEventType | '*', listener: DurexEventListener): () => void {
+    return this.events.on(type, listener);
   }
 
   /** Registers a handler (the reference's `Register`). Throws if its name is taken. */
@@ -189,6 +202,8 @@ export class Executor {
     if (!instances.length) return [];
     await this.storage.insert(instances, options.transaction === undefined ? {} : { transaction: options.transaction });
     this.scheduler.wake();
+    const at = new Date(this.options.clock.now());
+    for (const instance of instances) this.events.emit({ type: 'enqueued', instance: instance.clone(), at });
     return instances as Instance<PayloadOf<N>>[];
   }
 
@@ -372,6 +387,9 @@ export class Executor {
     instances.forEach((instance, index) => {
       if (!outcomes[index]!.applied) return;
       cancelled += 1;
+      const snapshot = instance.clone();
+      Object.assign(snapshot, transitions[index]!.patch);
+      this.events.emit({ type: 'cancelled', instance: snapshot, at });
       if (!this.pool.abort(instance.id, 'cancelled') && instance.status === Status.STARTED) remote.push(instance.id);
     });
     if (remote.length) await this.storage.notify?.({ type: 'cancelled', ids: remote });

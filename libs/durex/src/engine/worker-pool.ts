@@ -3,14 +3,28 @@ import { PermanentError } from '../core/errors/permanent.error.js';
 import { ThrownValueError } from '../core/errors/thrown-value.error.js';
 import type { Instance } from '../core/instance.js';
 import type { Result } from '../core/result.js';
+import { isTerminal, type Status } from '../core/status.js';
 import type { Transition, TransitionGuard } from '../storage/storage.interface.js';
 import { runHandler, toResult } from './attempt.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { CommandDefinition, HandlerRegistry } from './handler-registry.js';
 import type { InstanceFactory } from './instance-factory.js';
 import { composeMiddleware } from './middleware.js';
+import type { LifecycleEvents, DurexEventType } from './lifecycle-events.js';
 import * as outcome from './outcomes.js';
 import type { TransitionWriter } from './transition-writer.js';
+
+/** The event each outcome status is announced as. */
+const EVENT_OF_STATUS: Record<Status, DurexEventType> = {
+  PENDING: 'retrying',
+  STARTED: 'started',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  DEAD_LETTER: 'deadLettered',
+  EXPIRED: 'expired',
+  REPEATING: 'repeating',
+  CANCELLED: 'cancelled',
+};
 
 interface Running {
   instance: Instance;
@@ -30,6 +44,8 @@ export class WorkerPool {
   private readonly running = new Map<string, Running>();
   /** Expiries in progress: they run beside the workers, not in their slots. */
   private readonly expiring = new Set<Promise<void>>();
+  /** Outcome writes in flight, by instance id. */
+  private readonly settling = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly options: ResolvedExecutorOptions,
@@ -39,6 +55,7 @@ export class WorkerPool {
     private readonly owner: string,
     private readonly onSettled: () => void,
     private readonly onTerminal: TerminalListener,
+    private readonly events: LifecycleEvents,
   ) {}
 
   get size(): number {
@@ -114,8 +131,7 @@ export class WorkerPool {
     if (!(error instanceof PermanentError) && instance.retries > 0) {
       const delay = this.retryDelay(instance);
       this.options.metrics.commandRetried(instance.name, instance.attempt);
-      const written = await this.writer.write(outcome.retrying({ instance, guard, now, recorded, data }, delay, durationMs ?? 0, error));
-      return written.applied;
+      return this.settle(instance, outcome.retrying({ instance, guard, now, recorded, data }, delay, durationMs ?? 0, error), { error, durationMs });
     }
     const handler = this.registry.get(instance.name);
     let children: Instance[] = [];
@@ -131,15 +147,12 @@ export class WorkerPool {
         this.options.logger.error(`durex: Recover handler of ${describe(instance)} failed: ${recoverError.message}`);
       }
     }
-    const written = await this.writer.write(
-      outcome.failed({ instance, guard, now: this.options.clock.now(), recorded, data, children }, error, durationMs, {
-        deadLetter: this.options.deadLetterQueue,
-        recovered: handler?.recover !== undefined && recoverError === undefined,
-        recoverError,
-      }),
-    );
-    if (written.applied) this.onTerminal(instance);
-    return written.applied;
+    const transition = outcome.failed({ instance, guard, now: this.options.clock.now(), recorded, data, children }, error, durationMs, {
+      deadLetter: this.options.deadLetterQueue,
+      recovered: handler?.recover !== undefined && recoverError === undefined,
+      recoverError,
+    });
+    return this.settle(instance, transition, { error, durationMs });
   }
 
   private async execute(instance: Instance, controller: AbortController): Promise<void> {
@@ -158,6 +171,10 @@ export class WorkerPool {
     }
     const started = this.options.clock.now();
     this.options.metrics.commandStarted(instance.name);
+    const startedEvent = { type: 'started', instance: instance.clone(), at: new Date(started) } as const;
+    const previous = this.settling.get(instance.id);
+    if (previous) void previous.then(() => this.events.emit(startedEvent));
+    else this.events.emit(startedEvent);
     let result: Result | undefined;
     let failure: Error | undefined;
     try {
@@ -209,11 +226,8 @@ export class WorkerPool {
       this.options.metrics.commandCompleted(instance.name, durationMs);
       transition = outcome.completed(input, durationMs);
     }
-    const written = await this.writer.write(transition);
-    if (!written.applied) {
+    if (!(await this.settle(instance, transition, { durationMs }))) {
       this.options.logger.debug?.(`durex: ${describe(instance)} was cancelled or reclaimed while it ran; its result was discarded`);
-    } else if (transition.patch.status === 'COMPLETED') {
-      this.onTerminal(instance);
     }
   }
 
@@ -230,10 +244,31 @@ export class WorkerPool {
       }
     }
     const { recorded, data } = changesOf(instance);
-    const written = await this.writer.write(
-      outcome.expired({ instance, guard: outcome.ownLease(this.owner), now: this.options.clock.now(), recorded, data, children }, handlerError),
-    );
-    if (written.applied) this.onTerminal(instance);
+    const guard = outcome.ownLease(this.owner);
+    await this.settle(instance, outcome.expired({ instance, guard, now: this.options.clock.now(), recorded, data, children }, handlerError), {});
+  }
+
+  /**
+   * Writes an attempt's outcome; once it is stored, tells the lifecycle listeners and, for a final
+   * status, the executor. Returns false when the guard no longer held (nothing was written).
+   */
+  private settle(instance: Instance, transition: Transition, details: { error?: Error; durationMs?: number }): Promise<boolean> {
+    const settled = this.writer.write(transition).then((written) => {
+      if (!written.applied) return false;
+      const status = transition.patch.status!;
+      const snapshot = instance.clone();
+      Object.assign(snapshot, transition.patch);
+      this.events.emit({ type: EVENT_OF_STATUS[status], instance: snapshot, at: new Date(this.options.clock.now()), ...details });
+      if (isTerminal(status)) this.onTerminal(snapshot);
+      return true;
+    });
+    // A retried instance can be claimed again before this outcome's event is out; its next
+    // 'started' waits for it, so listeners see one instance's events in order.
+    const tracked = settled.catch(() => false).finally(() => {
+      if (this.settling.get(instance.id) === tracked) this.settling.delete(instance.id);
+    });
+    this.settling.set(instance.id, tracked);
+    return settled;
   }
 
   /** The backoff before the next retry; the first retry is attempt 1 of the strategy. */

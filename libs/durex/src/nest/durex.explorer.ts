@@ -9,12 +9,15 @@ import type { ExecuteFn, ExpiredFn, RecoverFn } from '../engine/command-context.
 import { Executor } from '../engine/executor.js';
 import { CommandDiscoverable } from './decorators/command.decorator.js';
 import { ExpiredDiscoverable } from './decorators/expired.decorator.js';
+import { OnDurexEventDiscoverable } from './decorators/on-durex-event.decorator.js';
 import { RecoverDiscoverable } from './decorators/recover.decorator.js';
+import type { DurexEventListener } from '../engine/lifecycle-events.js';
 import {
   duplicateMethodDecoratorMessage,
   invalidDtoMessage,
   missingExecuteMessage,
   nonStaticHandlerMessage,
+  nonStaticListenerMessage,
   payloadRejectedMessage,
 } from './durex.messages.js';
 import type { CommandMetadata } from './interfaces/command-options.interface.js';
@@ -37,6 +40,23 @@ export class DurexExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: CommandDiscoverable.KEY })) this.register(wrapper);
+    for (const wrapper of this.discovery.getProviders()) this.subscribeListeners(wrapper);
+  }
+
+  /** Subscribes every `@OnDurexEvent` method of a provider to the executor's lifecycle events. */
+  private subscribeListeners(wrapper: InstanceWrapper): void {
+    const instance = wrapper.instance as Record<string, unknown> | undefined;
+    if (!instance || typeof instance !== 'object') return;
+    const proto = Object.getPrototypeOf(instance) as object | null;
+    if (!proto || proto === Object.prototype) return;
+    for (const method of this.scanner.getAllMethodNames(proto)) {
+      const type = this.discovery.getMetadataByDecorator(OnDurexEventDiscoverable, wrapper, method);
+      if (type === undefined) continue;
+      const className = instance.constructor?.name ?? String(wrapper.name);
+      const nonStatic = nonStaticReason(wrapper);
+      if (nonStatic) throw new InvalidCommandHandlerError(nonStaticListenerMessage(className, method, nonStatic));
+      this.executor.on(type, (instance[method] as DurexEventListener).bind(instance));
+    }
   }
 
   private register(wrapper: InstanceWrapper): void {

@@ -11,6 +11,11 @@ export function nonStaticHandlerMessage(className: string, commandName: string, 
   );
 }
 
+/** An `@OnDurexEvent` method on a provider that is not a singleton. */
+export function nonStaticListenerMessage(className: string, method: string, why: 'is request-scoped' | 'is transient' | 'depends on a request-scoped provider'): string {
+  return `@OnDurexEvent() method ${className}.${method} belongs to a provider that ${why}. durex events arrive outside any request: make the provider a singleton.`;
+}
+
 /** A handler class without an `execute` method. */
 export function missingExecuteMessage(className: string, commandName: string): string {
   return `@Command('${commandName}') handler ${className} has no execute() method. Implement CommandHandler: execute(instance, ctx).`;
