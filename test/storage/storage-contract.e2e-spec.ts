@@ -14,53 +14,16 @@ import {
   type Transition,
 } from 'nestjs-durex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeInstance, TEST_EPOCH } from '../support/instances.js';
 import { openTestStorage, STORAGE_KINDS, type TestStorage } from '../support/storages.js';
 import { waitFor } from '../support/wait-for.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00.000Z');
-/** A time `ms` after the suite's epoch. */
-const at = (ms: number) => new Date(T0 + ms);
-
-let counter = 0;
-
-/** An instance with every field set to a plain default, and a `created` event. */
-function make(overrides: Partial<InstanceState> = {}, history?: InstanceEvent[]): Instance {
-  counter += 1;
-  const createdAt = overrides.createdAt ?? at(counter);
-  const state: InstanceState = {
-    id: `inst-${String(counter).padStart(5, '0')}`,
-    name: 'job',
-    data: {},
-    status: Status.PENDING,
-    retries: 3,
-    maxRetries: 3,
-    attempt: 0,
-    sequence: [],
-    parentId: null,
-    priority: 0,
-    tags: [],
-    uniqueKey: null,
-    traceId: null,
-    correlationId: null,
-    createdAt,
-    readyAt: createdAt,
-    startedAt: null,
-    completedAt: null,
-    deadlineAt: null,
-    timeout: 0,
-    period: 0,
-    error: null,
-    metadata: {},
-    leaseOwner: null,
-    leaseExpiresAt: null,
-    ...overrides,
-  };
-  return new Instance(state, history ?? [createEvent(EventType.CREATED, createdAt)]);
-}
+/** A time `ms` after the suites' epoch. */
+const at = (ms: number) => new Date(TEST_EPOCH + ms);
 
 /** A running instance leased by `owner` until `leaseUntil`. */
 function running(owner: string, leaseUntil: Date, overrides: Partial<InstanceState> = {}): Instance {
-  return make({ status: Status.STARTED, attempt: 1, startedAt: at(1), leaseOwner: owner, leaseExpiresAt: leaseUntil, ...overrides });
+  return makeInstance({ status: Status.STARTED, attempt: 1, startedAt: at(1), leaseOwner: owner, leaseExpiresAt: leaseUntil, ...overrides });
 }
 
 /** Exact text of a value: keys sorted, Dates and numbers distinct from strings, own `__proto__` keys kept. */
@@ -109,7 +72,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
           '"text":"héllo wörld ✓ 日本語 🎉 \\"quoted\\" \\\\ back\\nslash","nested":{"deep":{"list":[1,2.5,-3,1e21,null,true,false,"x",{"k":[]}]}},' +
           '"empty":{},"emptyList":[],"big":9007199254740991,"small":-0.000123}',
       ) as Record<string, unknown>;
-      const full = make(
+      const full = makeInstance(
         {
           name: 'send-émail',
           data,
@@ -143,7 +106,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
           createEvent(EventType.REPEATING, at(4), { attempt: 3, message: 'again' }),
         ],
       );
-      const bare = make({ data: {}, metadata: {} }, []);
+      const bare = makeInstance({ data: {}, metadata: {} }, []);
       await storage.insert([full, bare]);
 
       const read = await storage.get(full.id);
@@ -162,10 +125,10 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('rejects an active duplicate unique key, writing nothing of the batch', async () => {
-      const holder = make({ uniqueKey: 'k' });
+      const holder = makeInstance({ uniqueKey: 'k' });
       await storage.insert([holder]);
-      const innocent = make();
-      const duplicate = make({ uniqueKey: 'k' });
+      const innocent = makeInstance();
+      const duplicate = makeInstance({ uniqueKey: 'k' });
       const error = await storage.insert([innocent, duplicate]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DuplicateCommandError);
       expect(error).toMatchObject({ uniqueKey: 'k', existingId: holder.id });
@@ -173,15 +136,15 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       expect(await storage.history(innocent.id)).toEqual([]);
       expect(await storage.get(duplicate.id)).toBeNull();
 
-      const running = make({ status: Status.STARTED, uniqueKey: 's' });
+      const running = makeInstance({ status: Status.STARTED, uniqueKey: 's' });
       await storage.insert([running]);
-      await expect(storage.insert([make({ uniqueKey: 's' })])).rejects.toMatchObject({ uniqueKey: 's', existingId: running.id });
+      await expect(storage.insert([makeInstance({ uniqueKey: 's' })])).rejects.toMatchObject({ uniqueKey: 's', existingId: running.id });
       expect(await storage.count()).toBe(2);
     });
 
     it('rejects two active instances with one key in one batch', async () => {
-      const first = make({ uniqueKey: 'twice' });
-      const second = make({ uniqueKey: 'twice' });
+      const first = makeInstance({ uniqueKey: 'twice' });
+      const second = makeInstance({ uniqueKey: 'twice' });
       const error = await storage.insert([first, second]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DuplicateCommandError);
       expect(error).toMatchObject({ uniqueKey: 'twice' });
@@ -189,16 +152,16 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('frees a unique key once its holder is terminal, and lets terminal instances share it', async () => {
-      const holder = make({ uniqueKey: 'k', status: Status.STARTED, leaseOwner: 'w', leaseExpiresAt: at(100) });
-      const finished = make({ uniqueKey: 'k', status: Status.COMPLETED, completedAt: at(5) });
+      const holder = makeInstance({ uniqueKey: 'k', status: Status.STARTED, leaseOwner: 'w', leaseExpiresAt: at(100) });
+      const finished = makeInstance({ uniqueKey: 'k', status: Status.COMPLETED, completedAt: at(5) });
       await storage.insert([holder, finished]);
-      await expect(storage.insert([make({ uniqueKey: 'k' })])).rejects.toBeInstanceOf(DuplicateCommandError);
+      await expect(storage.insert([makeInstance({ uniqueKey: 'k' })])).rejects.toBeInstanceOf(DuplicateCommandError);
 
       const [outcome] = await storage.transition([
         transition(holder.id, { statuses: [Status.STARTED] }, { status: Status.COMPLETED, completedAt: at(10) }),
       ]);
       expect(outcome!.applied).toBe(true);
-      const successor = make({ uniqueKey: 'k' });
+      const successor = makeInstance({ uniqueKey: 'k' });
       await storage.insert([successor]);
       expect((await storage.get(successor.id))!.uniqueKey).toBe('k');
       expect(await storage.count()).toBe(3);
@@ -210,16 +173,16 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     const request = { owner: 'w1', leaseMs: 30_000, now, names: ['job'] };
 
     it('takes ready PENDING and REPEATING instances by priority, then readyAt, then id, under a lease', async () => {
-      const lowOld = make({ priority: 0, readyAt: at(10) });
-      const highNew = make({ priority: 5, readyAt: at(500) });
-      const highOld = make({ priority: 5, readyAt: at(100) });
-      const tieB = make({ id: 'tie-b', priority: 1, readyAt: at(50) });
-      const tieA = make({ id: 'tie-a', priority: 1, readyAt: at(50) });
-      const repeating = make({ status: Status.REPEATING, attempt: 2, readyAt: at(20), completedAt: at(15) });
-      const future = make({ priority: 9, readyAt: at(1001) });
-      const otherName = make({ name: 'other', priority: 9, readyAt: at(1) });
-      const started = make({ status: Status.STARTED, leaseOwner: 'w0', leaseExpiresAt: at(5000), readyAt: at(1) });
-      const completed = make({ status: Status.COMPLETED, completedAt: at(2), readyAt: at(1) });
+      const lowOld = makeInstance({ priority: 0, readyAt: at(10) });
+      const highNew = makeInstance({ priority: 5, readyAt: at(500) });
+      const highOld = makeInstance({ priority: 5, readyAt: at(100) });
+      const tieB = makeInstance({ id: 'tie-b', priority: 1, readyAt: at(50) });
+      const tieA = makeInstance({ id: 'tie-a', priority: 1, readyAt: at(50) });
+      const repeating = makeInstance({ status: Status.REPEATING, attempt: 2, readyAt: at(20), completedAt: at(15) });
+      const future = makeInstance({ priority: 9, readyAt: at(1001) });
+      const otherName = makeInstance({ name: 'other', priority: 9, readyAt: at(1) });
+      const started = makeInstance({ status: Status.STARTED, leaseOwner: 'w0', leaseExpiresAt: at(5000), readyAt: at(1) });
+      const completed = makeInstance({ status: Status.COMPLETED, completedAt: at(2), readyAt: at(1) });
       const untouched = [future, otherName, started, completed];
       await storage.insert([lowOld, highNew, highOld, tieB, tieA, repeating, ...untouched]);
       const before = await Promise.all(untouched.map((i) => snapshot(i.id)));
@@ -250,8 +213,8 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('claims only the given names', async () => {
-      const mine = make({ name: 'mine' });
-      const theirs = make({ name: 'theirs' });
+      const mine = makeInstance({ name: 'mine', readyAt: at(1) });
+      const theirs = makeInstance({ name: 'theirs', readyAt: at(1) });
       await storage.insert([mine, theirs]);
       expect(ids(await storage.claim({ ...request, names: ['mine', 'absent'], limit: 10 }))).toEqual([mine.id]);
       expect(await storage.claim({ ...request, names: [], limit: 10 })).toEqual([]);
@@ -259,9 +222,9 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('honours per-name limits within one claim', async () => {
-      const a = [1, 2, 3].map((n) => make({ name: 'a', priority: 3, readyAt: at(n) }));
-      const b = [1, 2, 3].map((n) => make({ name: 'b', priority: 2, readyAt: at(n) }));
-      const c = [1, 2, 3].map((n) => make({ name: 'c', priority: 1, readyAt: at(n) }));
+      const a = [1, 2, 3].map((n) => makeInstance({ name: 'a', priority: 3, readyAt: at(n) }));
+      const b = [1, 2, 3].map((n) => makeInstance({ name: 'b', priority: 2, readyAt: at(n) }));
+      const c = [1, 2, 3].map((n) => makeInstance({ name: 'c', priority: 1, readyAt: at(n) }));
       await storage.insert([...a, ...b, ...c]);
       const names = ['a', 'b', 'c'];
       const claimed = await storage.claim({ ...request, names, limit: 10, perNameLimits: { a: 1, b: 0, unrelated: 5 } });
@@ -271,10 +234,10 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('claims overdue PENDING instances whatever their readyAt with overdueOnly', async () => {
-      const overdue = make({ readyAt: at(5000), deadlineAt: at(900) });
-      const notDue = make({ readyAt: at(5000), deadlineAt: at(1100) });
-      const readyNoDeadline = make({ readyAt: at(10) });
-      const repeatingOverdue = make({ status: Status.REPEATING, readyAt: at(5000), deadlineAt: at(900) });
+      const overdue = makeInstance({ readyAt: at(5000), deadlineAt: at(900) });
+      const notDue = makeInstance({ readyAt: at(5000), deadlineAt: at(1100) });
+      const readyNoDeadline = makeInstance({ readyAt: at(10) });
+      const repeatingOverdue = makeInstance({ status: Status.REPEATING, readyAt: at(5000), deadlineAt: at(900) });
       await storage.insert([overdue, notDue, readyNoDeadline, repeatingOverdue]);
       const claimed = await storage.claim({ ...request, limit: 10, overdueOnly: true });
       expect(ids(claimed)).toEqual([overdue.id]);
@@ -283,7 +246,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('never claims more than the limit', async () => {
-      await storage.insert(Array.from({ length: 7 }, (_, n) => make({ readyAt: at(n) })));
+      await storage.insert(Array.from({ length: 7 }, (_, n) => makeInstance({ readyAt: at(n) })));
       expect(await storage.claim({ ...request, limit: 3 })).toHaveLength(3);
       expect(await storage.claim({ ...request, limit: 0 })).toEqual([]);
       expect(await storage.count({ status: Status.STARTED })).toBe(3);
@@ -293,7 +256,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
   describe('transition', () => {
     it('applies nothing when the guard fails: wrong status, wrong owner, or a lease not yet expired', async () => {
       const target = running('w1', at(100));
-      const unleased = make({ status: Status.STARTED, leaseOwner: 'w1', leaseExpiresAt: null });
+      const unleased = makeInstance({ status: Status.STARTED, leaseOwner: 'w1', leaseExpiresAt: null });
       await storage.insert([target, unleased]);
       const before = [await snapshot(target.id), await snapshot(unleased.id)];
       const patch = { status: Status.COMPLETED, completedAt: at(200) };
@@ -347,12 +310,12 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
 
     it('creates children with the transition and skips those whose unique key is held', async () => {
       const parent = running('w1', at(100));
-      const holder = make({ uniqueKey: 'taken' });
+      const holder = makeInstance({ uniqueKey: 'taken' });
       await storage.insert([parent, holder]);
-      const fresh = make({ uniqueKey: 'fresh', parentId: parent.id, tags: ['child'] });
-      const clash = make({ uniqueKey: 'taken', parentId: parent.id });
-      const plain = make({ parentId: parent.id, data: { n: 1 } });
-      const twin = make({ uniqueKey: 'fresh', parentId: parent.id });
+      const fresh = makeInstance({ uniqueKey: 'fresh', parentId: parent.id, tags: ['child'] });
+      const clash = makeInstance({ uniqueKey: 'taken', parentId: parent.id });
+      const plain = makeInstance({ parentId: parent.id, data: { n: 1 } });
+      const twin = makeInstance({ uniqueKey: 'fresh', parentId: parent.id });
       const [outcome] = await storage.transition([
         {
           ...transition(parent.id, { statuses: [Status.STARTED], leaseOwner: 'w1' }, { status: Status.COMPLETED, completedAt: at(5) }),
@@ -374,14 +337,14 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     it('creates no children when the guard fails, and lets a child reuse its finishing parent’s key', async () => {
       const parent = running('w1', at(100), { uniqueKey: 'chain' });
       await storage.insert([parent]);
-      const orphan = make();
+      const orphan = makeInstance();
       const [refused] = await storage.transition([
         { ...transition(parent.id, { statuses: [Status.PENDING] }, { status: Status.COMPLETED }), children: [orphan] },
       ]);
       expect(refused).toEqual({ applied: false, skippedChildren: [] });
       expect(await storage.get(orphan.id)).toBeNull();
 
-      const next = make({ uniqueKey: 'chain', parentId: parent.id });
+      const next = makeInstance({ uniqueKey: 'chain', parentId: parent.id });
       const [outcome] = await storage.transition([
         {
           ...transition(parent.id, { statuses: [Status.STARTED] }, { status: Status.COMPLETED, completedAt: at(9), leaseOwner: null }),
@@ -394,8 +357,8 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
 
     it('throws DuplicateCommandError for a reactivation whose key is taken, after applying the transitions before it', async () => {
       const before = running('w1', at(100));
-      const dead = make({ status: Status.DEAD_LETTER, uniqueKey: 'dk', completedAt: at(3) });
-      const holder = make({ uniqueKey: 'dk' });
+      const dead = makeInstance({ status: Status.DEAD_LETTER, uniqueKey: 'dk', completedAt: at(3) });
+      const holder = makeInstance({ uniqueKey: 'dk' });
       const after = running('w1', at(100));
       await storage.insert([before, dead, holder, after]);
       const deadBefore = await snapshot(dead.id);
@@ -420,7 +383,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     it('renews only the leases the owner still holds', async () => {
       const a = running('w1', at(100));
       const b = running('w2', at(100));
-      const c = make({ leaseOwner: 'w1', leaseExpiresAt: at(100) });
+      const c = makeInstance({ leaseOwner: 'w1', leaseExpiresAt: at(100) });
       const d = running('w1', at(100));
       await storage.insert([a, b, c, d]);
       expect(await storage.renewLeases('w1', [d.id, 'missing', a.id, b.id, c.id], at(500))).toEqual([d.id, a.id]);
@@ -435,7 +398,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       const late = running('w1', at(50));
       const early = running('w2', at(10));
       const live = running('w1', at(200));
-      const pending = make({ leaseOwner: 'w1', leaseExpiresAt: at(5) });
+      const pending = makeInstance({ leaseOwner: 'w1', leaseExpiresAt: at(5) });
       await storage.insert([late, early, live, pending]);
       expect(ids(await storage.findExpiredLeases(at(100), 10))).toEqual([early.id, late.id]);
       expect(ids(await storage.findExpiredLeases(at(100), 1))).toEqual([early.id]);
@@ -445,29 +408,29 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     it('tells the next time one of the names becomes claimable', async () => {
       expect(await storage.nextWakeAt(['job'])).toBeNull();
       await storage.insert([
-        make({ readyAt: at(500) }),
-        make({ status: Status.REPEATING, readyAt: at(300) }),
-        make({ status: Status.STARTED, readyAt: at(1), leaseOwner: 'w', leaseExpiresAt: at(2) }),
-        make({ status: Status.COMPLETED, readyAt: at(1), completedAt: at(2) }),
-        make({ name: 'other', readyAt: at(5) }),
+        makeInstance({ readyAt: at(500) }),
+        makeInstance({ status: Status.REPEATING, readyAt: at(300) }),
+        makeInstance({ status: Status.STARTED, readyAt: at(1), leaseOwner: 'w', leaseExpiresAt: at(2) }),
+        makeInstance({ status: Status.COMPLETED, readyAt: at(1), completedAt: at(2) }),
+        makeInstance({ name: 'other', readyAt: at(5) }),
       ]);
       expect(await storage.nextWakeAt(['job'])).toEqual(at(300));
       expect(await storage.nextWakeAt(['other', 'job'])).toEqual(at(5));
       expect(await storage.nextWakeAt(['none'])).toBeNull();
       expect(await storage.nextWakeAt([])).toBeNull();
-      await storage.insert([make({ readyAt: at(900), deadlineAt: at(100) })]);
+      await storage.insert([makeInstance({ readyAt: at(900), deadlineAt: at(100) })]);
       expect(await storage.nextWakeAt(['job'])).toEqual(at(101));
     });
   });
 
   describe('find, count and countBy', () => {
     const rows = () => ({
-      r1: make({ id: 'q-a%1', name: 'alpha', tags: ['x', 'y'], parentId: 'p1', correlationId: 'c1', traceId: 't1', createdAt: at(10), readyAt: at(40), priority: 1 }),
-      r2: make({ id: 'q-a_2', name: 'alpha', status: Status.COMPLETED, tags: ['x'], parentId: 'p1', correlationId: 'c1', createdAt: at(20), readyAt: at(30), completedAt: at(100), priority: 3 }),
-      r3: make({ id: 'q-ab3', name: 'beta', status: Status.FAILED, tags: ['y'], parentId: 'p2', correlationId: 'c2', traceId: 't1', createdAt: at(30), readyAt: at(20), completedAt: at(50), priority: 2 }),
-      r4: make({ id: 'Q-A4', name: 'beta', status: Status.DEAD_LETTER, correlationId: 'c2', createdAt: at(40), readyAt: at(10), completedAt: at(75), priority: 3 }),
-      r5: make({ id: 'q-b5', name: 'gamma', status: Status.STARTED, tags: ['x', 'y', 'z'], createdAt: at(50), readyAt: at(50), priority: 0 }),
-      r6: make({ id: 'q-b6', name: 'alpha', status: Status.CANCELLED, createdAt: at(50), readyAt: at(60), completedAt: at(100), priority: 1 }),
+      r1: makeInstance({ id: 'q-a%1', name: 'alpha', tags: ['x', 'y'], parentId: 'p1', correlationId: 'c1', traceId: 't1', createdAt: at(10), readyAt: at(40), priority: 1 }),
+      r2: makeInstance({ id: 'q-a_2', name: 'alpha', status: Status.COMPLETED, tags: ['x'], parentId: 'p1', correlationId: 'c1', createdAt: at(20), readyAt: at(30), completedAt: at(100), priority: 3 }),
+      r3: makeInstance({ id: 'q-ab3', name: 'beta', status: Status.FAILED, tags: ['y'], parentId: 'p2', correlationId: 'c2', traceId: 't1', createdAt: at(30), readyAt: at(20), completedAt: at(50), priority: 2 }),
+      r4: makeInstance({ id: 'Q-A4', name: 'beta', status: Status.DEAD_LETTER, correlationId: 'c2', createdAt: at(40), readyAt: at(10), completedAt: at(75), priority: 3 }),
+      r5: makeInstance({ id: 'q-b5', name: 'gamma', status: Status.STARTED, tags: ['x', 'y', 'z'], createdAt: at(50), readyAt: at(50), priority: 0 }),
+      r6: makeInstance({ id: 'q-b6', name: 'alpha', status: Status.CANCELLED, createdAt: at(50), readyAt: at(60), completedAt: at(100), priority: 1 }),
     });
 
     it('filters by every field and orders, with ties broken by id', async () => {
@@ -542,11 +505,11 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
   describe('cleanup and delete', () => {
     it('deletes finished instances older than the cut-off, oldest first, at most `limit`, sparing the DLQ and active ones', async () => {
       const finished = [Status.COMPLETED, Status.FAILED, Status.EXPIRED, Status.CANCELLED].map((status, n) =>
-        make({ status, completedAt: at(10 * (n + 1)) }),
+        makeInstance({ status, completedAt: at(10 * (n + 1)) }),
       );
-      const recent = make({ status: Status.COMPLETED, completedAt: at(500) });
-      const dead = make({ status: Status.DEAD_LETTER, completedAt: at(5) });
-      const active = make({ completedAt: at(5) });
+      const recent = makeInstance({ status: Status.COMPLETED, completedAt: at(500) });
+      const dead = makeInstance({ status: Status.DEAD_LETTER, completedAt: at(5) });
+      const active = makeInstance({ completedAt: at(5) });
       const started = running('w1', at(1000));
       await storage.insert([...finished, recent, dead, active, started]);
 
@@ -563,7 +526,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     });
 
     it('deletes instances with their history and ignores missing ids', async () => {
-      const [a, b, c] = [make(), make(), make()];
+      const [a, b, c] = [makeInstance(), makeInstance(), makeInstance()];
       await storage.insert([a!, b!, c!]);
       expect(await storage.delete([a!.id, 'missing', b!.id])).toBe(2);
       expect(await storage.get(a!.id)).toBeNull();
@@ -577,7 +540,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
     it('commits what the function wrote when it resolves', async () => {
       const existing = running('w1', at(100));
       await storage.insert([existing]);
-      const added = make();
+      const added = makeInstance();
       const result = await storage.transaction!(async (tx) => {
         await tx.insert([added]);
         await tx.transition([transition(existing.id, { statuses: [Status.STARTED] }, { status: Status.COMPLETED, completedAt: at(7) })]);
@@ -593,7 +556,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       const existing = running('w1', at(100));
       await storage.insert([existing]);
       const before = await snapshot(existing.id);
-      const added = make();
+      const added = makeInstance();
       await expect(
         storage.transaction!(async (tx) => {
           await tx.insert([added]);
@@ -611,14 +574,14 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
 
     it.skipIf(kind === 'memory')("inserts inside the caller's EntityManager transaction: committed, rolled back, and after a duplicate", async () => {
       const { dataSource } = storage as TypeOrmStorage;
-      const committed = make({ uniqueKey: 'mine' });
+      const committed = makeInstance({ uniqueKey: 'mine' });
       await dataSource.transaction(async (manager) => {
         await storage.insert([committed], { transaction: manager });
       });
       expect(canonical((await storage.get(committed.id))!.state())).toBe(canonical(committed.state()));
       expect(await storage.history(committed.id)).toHaveLength(1);
 
-      const rolledBack = make();
+      const rolledBack = makeInstance();
       await expect(
         dataSource.transaction(async (manager) => {
           await storage.insert([rolledBack], { transaction: manager });
@@ -629,9 +592,9 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       expect(await storage.history(rolledBack.id)).toEqual([]);
 
       // A duplicate key fails the insert, not the caller's transaction.
-      const survivor = make();
+      const survivor = makeInstance();
       await dataSource.transaction(async (manager) => {
-        await expect(storage.insert([make({ uniqueKey: 'mine' })], { transaction: manager })).rejects.toBeInstanceOf(DuplicateCommandError);
+        await expect(storage.insert([makeInstance({ uniqueKey: 'mine' })], { transaction: manager })).rejects.toBeInstanceOf(DuplicateCommandError);
         await storage.insert([survivor], { transaction: manager });
       });
       expect((await storage.get(survivor.id))!.id).toBe(survivor.id);
@@ -646,7 +609,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       const readyFor = (name: string) =>
         seen.some((n) => n.type === 'ready' && (n.names === undefined || n.names.includes(name)));
 
-      await storage.insert([make({ name: 'wake-me' })]);
+      await storage.insert([makeInstance({ name: 'wake-me' })]);
       await waitFor(() => readyFor('wake-me'), { description: 'ready after insert' });
 
       const retried = running('w1', at(100), { name: 'retry-me' });
@@ -668,7 +631,7 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       await storage.ping();
       await storage.close();
       await expect(storage.get('x')).rejects.toBeInstanceOf(StorageClosedError);
-      await expect(storage.insert([make()])).rejects.toBeInstanceOf(StorageClosedError);
+      await expect(storage.insert([makeInstance()])).rejects.toBeInstanceOf(StorageClosedError);
       await expect(storage.claim({ owner: 'w', limit: 1, leaseMs: 1, now: at(0), names: ['job'] })).rejects.toBeInstanceOf(StorageClosedError);
       await storage.close();
     });
