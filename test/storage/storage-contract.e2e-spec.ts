@@ -142,6 +142,16 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       expect(await storage.count()).toBe(2);
     });
 
+    it('writes nothing of a large batch whose last instance holds a taken key', async () => {
+      const holder = makeInstance({ uniqueKey: 'last' });
+      await storage.insert([holder]);
+      const batch = Array.from({ length: 1500 }, (_, n) => makeInstance({ uniqueKey: n === 1499 ? 'last' : null }));
+      await expect(storage.insert(batch)).rejects.toMatchObject({ uniqueKey: 'last', existingId: holder.id });
+      expect(await storage.count()).toBe(1);
+      await storage.insert(batch.slice(0, 1499));
+      expect(await storage.count()).toBe(1500);
+    });
+
     it('rejects two active instances with one key in one batch', async () => {
       const first = makeInstance({ uniqueKey: 'twice' });
       const second = makeInstance({ uniqueKey: 'twice' });
@@ -306,6 +316,23 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       expect(canonical(await storage.history(target.id))).toBe(canonical([...target.history, ...events]));
       expect((await storage.get(bystanderBefore.id))!.status).toBe(Status.STARTED);
       expect((await storage.get(bystanderAfter.id))!.status).toBe(Status.STARTED);
+    });
+
+    it('applies transitions of one instance in a batch in order, each seeing the last', async () => {
+      const target = running('w1', at(100));
+      await storage.insert([target]);
+      const outcomes = await storage.transition([
+        transition(target.id, { statuses: [Status.STARTED], leaseOwner: 'w1' }, { status: Status.PENDING, leaseOwner: null }, [
+          createEvent(EventType.RETRYING, at(2)),
+        ]),
+        transition(target.id, { statuses: [Status.STARTED] }, { status: Status.FAILED }),
+        transition(target.id, { statuses: [Status.PENDING] }, { status: Status.CANCELLED, completedAt: at(3) }, [
+          createEvent(EventType.CANCELLED, at(3)),
+        ]),
+      ]);
+      expect(outcomes.map((o) => o.applied)).toEqual([true, false, true]);
+      expect((await storage.get(target.id))!).toMatchObject({ status: Status.CANCELLED, leaseOwner: null, completedAt: at(3) });
+      expect((await storage.history(target.id)).map((e) => e.type)).toEqual([EventType.CREATED, EventType.RETRYING, EventType.CANCELLED]);
     });
 
     it('creates children with the transition and skips those whose unique key is held', async () => {

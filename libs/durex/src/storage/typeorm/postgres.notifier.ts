@@ -107,7 +107,7 @@ export class PostgresNotifier {
 }
 
 /** A payload sent by any durex process, or null for anything else on the channel. */
-export function parseNotification(payload: string | undefined): StorageNotification | null {
+function parseNotification(payload: string | undefined): StorageNotification | null {
   let value: unknown;
   try {
     value = JSON.parse(payload ?? '');
