@@ -8,6 +8,7 @@ import { assertCommandName } from '../core/spec.js';
 import type { MetricsCollector } from '../metrics/metrics-collector.interface.js';
 import { NoopMetrics } from '../metrics/noop.metrics.js';
 import { consoleLogger, type DurexLogger } from './logger.js';
+import type { Instrumentation } from './instrumentation.js';
 import type { Middleware } from './middleware.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -74,6 +75,8 @@ export interface ExecutorOptions {
   cleanup?: CleanupOptions | false;
   /** Wraps every attempt, in order. */
   middleware?: readonly Middleware[];
+  /** Tracing and similar integrations: see every new instance and wrap every attempt. */
+  instrumentations?: readonly Instrumentation[];
   metrics?: MetricsCollector;
   /** How often the queue size metric is measured. @default 5000 */
   metricsInterval?: number;
@@ -113,6 +116,7 @@ export interface ResolvedExecutorOptions {
   stuckRecovery: Required<StuckRecoveryOptions> | false;
   cleanup: Required<CleanupOptions> | false;
   middleware: readonly Middleware[];
+  instrumentations: readonly Instrumentation[];
   metrics: MetricsCollector;
   metricsInterval: number;
   permanentCommands: readonly string[];
@@ -180,7 +184,9 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
     lease,
     stuckRecovery,
     cleanup,
-    middleware: options.middleware ?? [],
+    // Instrumentations wrap the application's middleware, so their spans cover it.
+    middleware: [...(options.instrumentations ?? []).flatMap((i) => (i.middleware ? [i.middleware] : [])), ...(options.middleware ?? [])],
+    instrumentations: options.instrumentations ?? [],
     metrics: options.metrics ?? new NoopMetrics(),
     metricsInterval: options.metricsInterval ?? 5_000,
     permanentCommands: options.permanentCommands ?? [],

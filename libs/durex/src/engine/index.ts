@@ -2,6 +2,7 @@ export * from './command-context.js';
 export * from './executor.js';
 export * from './executor-options.js';
 export * from './handler-registry.js';
+export * from './instrumentation.js';
 export * from './lifecycle-events.js';
 export * from './logger.js';
 export * from './middleware.js';

@@ -72,7 +72,7 @@ export class InstanceFactory {
     const retries = spec.retries ?? defaults.retries ?? this.options.defaultRetries;
     const deadline = spec.deadline ?? (spec.deadlineAt ? undefined : defaults.deadline);
     const createdAt = new Date(now);
-    return new Instance<CommandData>(
+    const instance = new Instance<CommandData>(
       {
         id,
         name: spec.name,
@@ -102,5 +102,7 @@ export class InstanceFactory {
       },
       [createEvent(EventType.CREATED, createdAt, parent ? { message: `spawned by ${parent.name} ${parent.id}` } : {})],
     );
+    for (const instrumentation of this.options.instrumentations) instrumentation.onCreate?.(instance, parent);
+    return instance;
   }
 }
