@@ -1,0 +1,2 @@
+export { DurexHealthModule } from './durex-health.module.js';
+export { DurexHealthIndicator, type DurexHealthOptions } from './durex.health.js';
