@@ -1,4 +1,3 @@
-import { Injectable, Scope } from '@nestjs/common';
 import {
   Command,
   type CommandHandler,
@@ -100,35 +99,6 @@ describe('DurexExplorer', () => {
     const definition = running.executor.registry.get('inherits');
     expect(definition?.recover).toBeTypeOf('function');
     expect(definition?.expired).toBeTypeOf('function');
-  });
-
-  it.each([
-    ['request-scoped', Scope.REQUEST],
-    ['transient', Scope.TRANSIENT],
-  ])('rejects a %s handler, saying why and how to fix it', async (why, scope) => {
-    @Command('scoped')
-    class ScopedCommand implements CommandHandler {
-      execute(): void {}
-    }
-
-    const error = await bootstrapError([{ provide: ScopedCommand, useClass: ScopedCommand, scope }]);
-    expect(error).toBeInstanceOf(InvalidCommandHandlerError);
-    expect(error.message).toContain(`@Command('scoped') handler ScopedCommand is ${why}`);
-    expect(error.message).toMatch(/must be a singleton/);
-  });
-
-  it('rejects a handler that depends on a request-scoped provider', async () => {
-    @Injectable({ scope: Scope.REQUEST })
-    class RequestContext {}
-    @Command('needsRequest')
-    class NeedsRequestCommand implements CommandHandler {
-      constructor(readonly context: RequestContext) {}
-      execute(): void {}
-    }
-
-    const error = await bootstrapError([RequestContext, NeedsRequestCommand]);
-    expect(error).toBeInstanceOf(InvalidCommandHandlerError);
-    expect(error.message).toContain('NeedsRequestCommand depends on a request-scoped provider');
   });
 
   it('rejects a handler without an execute() method', async () => {

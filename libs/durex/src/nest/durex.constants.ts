@@ -22,3 +22,11 @@ export const DUREX_STORAGE_REF = Symbol('DUREX_STORAGE_REF');
 
 /** The context durex's Nest `Logger` writes under when no `logger` option is given. */
 export const DUREX_LOGGER_CONTEXT = 'Durex';
+
+/**
+ * Injection token of the instance a per-job (request-scoped) handler runs: inject it with
+ * `@InjectInstance()` in the handler or any request-scoped provider it depends on.
+ *
+ * @publicApi
+ */
+export const DUREX_INSTANCE = Symbol('DUREX_INSTANCE');

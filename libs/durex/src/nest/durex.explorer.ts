@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleInit, Scope, type Type } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import type { Instance } from '../core/instance.js';
+import type { DurexJobRequest } from './interfaces/durex-job-request.interface.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { InvalidCommandHandlerError } from '../core/errors/invalid-command-handler.error.js';
 import { InvalidSpecError } from '../core/errors/invalid-spec.error.js';
@@ -16,7 +18,6 @@ import {
   duplicateMethodDecoratorMessage,
   invalidDtoMessage,
   missingExecuteMessage,
-  nonStaticHandlerMessage,
   nonStaticListenerMessage,
   payloadRejectedMessage,
 } from './durex.messages.js';
@@ -36,6 +37,7 @@ export class DurexExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly executor: Executor,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
@@ -67,28 +69,44 @@ export class DurexExplorer implements OnModuleInit {
     const metadata = this.discovery.getMetadataByDecorator(CommandDiscoverable, wrapper) as CommandMetadata;
     const { name } = metadata;
 
-    const nonStatic = nonStaticReason(wrapper);
-    if (nonStatic) throw new InvalidCommandHandlerError(nonStaticHandlerMessage(className, name, nonStatic));
     if (!instance || typeof instance.execute !== 'function') throw new InvalidCommandHandlerError(missingExecuteMessage(className, name));
 
-    const { validate: dto, backoff, cron, timezone, missed, grace, ...defaults } = metadata.options;
+    const { validate: dto, backoff, cron, timezone, missed, grace, scope: _scope, ...defaults } = metadata.options;
     if (dto !== undefined && typeof dto !== 'function') throw new InvalidCommandHandlerError(invalidDtoMessage(className, name, dto));
     // Defaults are checked as a spec now, so a bad `@Command` option fails bootstrap instead of every enqueue.
     validateSpec({ name, ...defaults }, this.executor.options.payloadLimits, `@Command('${name}') options of ${className}`);
 
     const recover = this.findMarkedMethod(wrapper, instance, className, RecoverDiscoverable, '@Recover()');
     const expired = this.findMarkedMethod(wrapper, instance, className, ExpiredDiscoverable, '@Expired()');
+    const method: MethodBinder = nonStaticReason(wrapper) ? this.perJob(wrapper) : singleton(instance);
     this.executor.register<CommandData>({
       name,
       source: className,
       defaults,
       backoff,
       schedule: cron === undefined ? undefined : { cron, timezone, missed, grace },
-      execute: (instance.execute as ExecuteFn).bind(instance),
-      recover: recover === undefined ? undefined : (instance[recover] as RecoverFn).bind(instance),
-      expired: expired === undefined ? undefined : (instance[expired] as ExpiredFn).bind(instance),
+      execute: method<ExecuteFn>('execute', 'execute'),
+      recover: recover === undefined ? undefined : method<RecoverFn>(recover, 'recover'),
+      expired: expired === undefined ? undefined : method<ExpiredFn>(expired, 'expired'),
       validate: dto && createPayloadValidator(name, dto),
     });
+  }
+
+  /**
+   * Handler methods of a non-singleton handler: each call builds the handler in a DI sub-tree of
+   * its own, with the job as `REQUEST` (and `@InjectInstance()`). The context id comes from
+   * `ContextIdFactory.getByRequest`, so durable strategies apply (@nestjs/bull#2011), and request-
+   * scoped dependencies resolve in the same sub-tree as the handler (@nestjs/bull#770).
+   */
+  private perJob(wrapper: InstanceWrapper): MethodBinder {
+    return <F>(key: string, role: DurexJobRequest['method']): F =>
+      (async (instance: Instance, ...rest: unknown[]) => {
+        const request: DurexJobRequest = { instance, method: role };
+        const contextId = ContextIdFactory.getByRequest(request);
+        this.moduleRef.registerRequestByContextId(request, contextId);
+        const handler = await this.moduleRef.resolve<Record<string, (...args: unknown[]) => unknown>>(wrapper.token, contextId, { strict: false });
+        return handler[key]!(instance, ...rest);
+      }) as F;
   }
 
   /** The one method carrying `decorator`, if any; two or more fail bootstrap. */
@@ -107,7 +125,15 @@ export class DurexExplorer implements OnModuleInit {
   }
 }
 
-function nonStaticReason(wrapper: InstanceWrapper): Parameters<typeof nonStaticHandlerMessage>[2] | undefined {
+/** Turns a handler method name into the function the engine calls. */
+type MethodBinder = <F>(key: string, role: DurexJobRequest['method']) => F;
+
+/** A singleton handler's methods, bound to its one instance. */
+function singleton(instance: HandlerInstance): MethodBinder {
+  return <F>(key: string) => (instance[key] as (...args: unknown[]) => unknown).bind(instance) as F;
+}
+
+function nonStaticReason(wrapper: InstanceWrapper): Parameters<typeof nonStaticListenerMessage>[2] | undefined {
   if (wrapper.scope === Scope.REQUEST) return 'is request-scoped';
   if (wrapper.isTransient) return 'is transient';
   return wrapper.isDependencyTreeStatic() ? undefined : 'depends on a request-scoped provider';

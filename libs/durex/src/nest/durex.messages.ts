@@ -2,15 +2,6 @@
  * Every error message the Nest layer writes, in one place: each names the culprit and the fix.
  */
 
-/** A handler whose provider is not a singleton. */
-export function nonStaticHandlerMessage(className: string, commandName: string, why: 'is request-scoped' | 'is transient' | 'depends on a request-scoped provider'): string {
-  return (
-    `@Command('${commandName}') handler ${className} ${why}. durex runs commands outside any HTTP request, ` +
-    'so a handler must be a singleton: remove `scope: Scope.REQUEST` / `Scope.TRANSIENT` from it and from the providers it injects, ' +
-    'and pass per-request values in the command data instead.'
-  );
-}
-
 /** An `@OnDurexEvent` method on a provider that is not a singleton. */
 export function nonStaticListenerMessage(className: string, method: string, why: 'is request-scoped' | 'is transient' | 'depends on a request-scoped provider'): string {
   return `@OnDurexEvent() method ${className}.${method} belongs to a provider that ${why}. durex events arrive outside any request: make the provider a singleton.`;

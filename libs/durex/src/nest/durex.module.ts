@@ -1,13 +1,22 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { type DynamicModule, Module, type Provider, Scope } from '@nestjs/common';
+import { DiscoveryModule, REQUEST } from '@nestjs/core';
+import type { DurexJobRequest } from './interfaces/durex-job-request.interface.js';
 import { Executor } from '../engine/executor.js';
 import { DurexClient } from './durex.client.js';
-import { DUREX_MODULE_OPTIONS, DUREX_STORAGE } from './durex.constants.js';
+import { DUREX_INSTANCE, DUREX_MODULE_OPTIONS, DUREX_STORAGE } from './durex.constants.js';
 import { DurexExplorer } from './durex.explorer.js';
 import { ConfigurableModuleClass } from './durex.module-definition.js';
 import { DurexOrchestrator } from './durex.orchestrator.js';
 import { createExecutorProvider, createStorageProviders } from './durex.providers.js';
 import type { DurexModuleAsyncOptions } from './interfaces/durex-module-options.interface.js';
+
+/** The job of the current per-job DI sub-tree, taken from the `REQUEST` the explorer registered. */
+const instanceProvider: Provider = {
+  provide: DUREX_INSTANCE,
+  scope: Scope.REQUEST,
+  inject: [REQUEST],
+  useFactory: (request: DurexJobRequest) => request.instance,
+};
 
 /**
  * durex in a Nest application: opens the storage, runs the executor for the application's lifetime,
@@ -28,8 +37,8 @@ import type { DurexModuleAsyncOptions } from './interfaces/durex-module-options.
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [...createStorageProviders(), createExecutorProvider(), DurexClient, DurexExplorer, DurexOrchestrator],
-  exports: [DurexClient, Executor, DUREX_STORAGE, DUREX_MODULE_OPTIONS],
+  providers: [...createStorageProviders(), createExecutorProvider(), instanceProvider, DurexClient, DurexExplorer, DurexOrchestrator],
+  exports: [DurexClient, Executor, DUREX_STORAGE, DUREX_MODULE_OPTIONS, DUREX_INSTANCE],
 })
 export class DurexModule extends ConfigurableModuleClass {
   /**

@@ -1,3 +1,5 @@
+import { SetMetadata } from '@nestjs/common';
+import { SCOPE_OPTIONS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService } from '@nestjs/core';
 import type { CommandMetadata, CommandOptions } from '../interfaces/command-options.interface.js';
 
@@ -24,6 +26,12 @@ export const CommandDiscoverable = DiscoveryService.createDecorator<CommandMetad
 export const Command: ((name: string, options?: CommandOptions) => ClassDecorator) & {
   /** The metadata key handler classes are indexed by. */
   readonly KEY: string;
-} = Object.assign((name: string, options: CommandOptions = {}): ClassDecorator => CommandDiscoverable({ name, options }), {
-  KEY: CommandDiscoverable.KEY,
-});
+} = Object.assign(
+  (name: string, options: CommandOptions = {}): ClassDecorator =>
+    (target) => {
+      CommandDiscoverable({ name, options })(target);
+      // `scope` works like @Injectable({ scope }), so `@Command(name, { scope: Scope.REQUEST })` alone makes a per-job handler.
+      if (options.scope !== undefined) SetMetadata(SCOPE_OPTIONS_METADATA, { scope: options.scope })(target);
+    },
+  { KEY: CommandDiscoverable.KEY },
+);

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { Scope, Type } from '@nestjs/common';
 import type { BackoffStrategy } from '../../core/backoff.js';
 import type { MissedTicksPolicy } from '../../engine/schedules.js';
 import type { SpecDefaults } from '../../core/spec.js';
@@ -31,6 +31,12 @@ export interface CommandOptions extends SpecDefaults {
   missed?: MissedTicksPolicy;
   /** A tick started at most this late is on time, not missed. @default 60000 */
   grace?: number;
+  /**
+   * `Scope.REQUEST` gives every job its own handler instance and DI sub-tree, with the job
+   * injectable through `@InjectInstance()`. A handler that depends on a request-scoped provider is
+   * per-job without it. @default Scope.DEFAULT (one handler for all jobs)
+   */
+  scope?: Scope;
 }
 
 /** What `@Command` stores on a handler class. @publicApi */
