@@ -62,14 +62,15 @@ export class DurexAdapter implements BenchAdapter {
        FROM (SELECT '00SEED' || lpad(g::text, 20, '0') AS id FROM generate_series(1, $1::int) AS g) AS ids`,
       [n, JOB_NAME],
     );
+    // The rows are consistent by construction, so the per-row foreign key check (most of the
+    // seeding time) is skipped for this one session.
     await queryOnce(
       url,
-      `INSERT INTO ${EVENTS} (instance_id, type, at, attempt, duration_ms)
+      `SET session_replication_role = replica;
+       INSERT INTO ${EVENTS} (instance_id, type, at, attempt, duration_ms)
        SELECT '00SEED' || lpad(g::text, 20, '0'), e.type, now() - interval '1 hour', e.attempt, e.duration_ms
-       FROM generate_series(1, $1::int) AS g,
-            (VALUES ('created', NULL::int, NULL::float8), ('started', 1, NULL), ('completed', 1, 0.1)) AS e(type, attempt, duration_ms)
-       ORDER BY g`,
-      [n],
+       FROM generate_series(1, ${Math.trunc(n)}) AS g,
+            (VALUES ('created', NULL::int, NULL::float8), ('started', 1, NULL), ('completed', 1, 0.1)) AS e(type, attempt, duration_ms);`,
     );
     // What autovacuum would have done to tables that grew over days.
     await queryOnce(url, `VACUUM ANALYZE ${INSTANCES}`);
