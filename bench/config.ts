@@ -40,6 +40,8 @@ export interface BenchConfig {
   maxSeconds: number;
   /** A run fails when no job has run for this long. */
   stallSeconds: number;
+  /** A run still going after this long fails, and its processes are killed. */
+  runTimeoutSeconds: number;
   /** How long a drained worker is watched for duplicate executions before it is stopped. */
   settleMs: number;
   /** How long an idle worker runs before the latency scenario starts enqueueing. */
@@ -92,6 +94,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     redis: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), db: Number(redisUrl.pathname.slice(1) || 1) },
     maxSeconds: positiveInt('BENCH_MAX_SECONDS', env.BENCH_MAX_SECONDS, smoke ? 2 : 30),
     stallSeconds: positiveInt('BENCH_STALL_SECONDS', env.BENCH_STALL_SECONDS, smoke ? 20 : 60),
+    runTimeoutSeconds: positiveInt('BENCH_RUN_TIMEOUT_SECONDS', env.BENCH_RUN_TIMEOUT_SECONDS, smoke ? 120 : 900),
     settleMs: smoke ? 100 : 500,
     idleMs: smoke ? 200 : 1_000,
     output: env.BENCH_OUTPUT ?? (smoke ? 'bench/.work/RESULTS.smoke.md' : 'bench/RESULTS.md'),

@@ -54,6 +54,8 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     '',
     `BullMQ talks to Redis through ioredis ${machine.versions.ioredis ?? '?'}.`,
     '',
+    sizesLine(results),
+    '',
     '## Summary',
     '',
     ...summaryTable(results),
@@ -62,6 +64,18 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   for (const name of config.scenarios) lines.push(...scenarioSection(results, name));
   lines.push(...failureSection(results));
   return `${lines.join('\n')}\n`;
+}
+
+function sizesLine({ config }: BenchResults): string {
+  const s = config.sizes;
+  const n = (value: number) => value.toLocaleString('en-US');
+  return (
+    `Sizes: enqueue ${n(s.enqueue)} jobs (batches of ${n(s.batch)}) · drain ${n(s.drain)} at parallelism ${s.parallelism} · ` +
+    `${n(s.drainSerial)} at parallelism 1 · ${s.processes} processes × ${s.parallelism} on ${n(s.drainMulti)} · ` +
+    `latency ${n(s.latencyJobs)} jobs ${s.latencyGapMs} ms apart · ${n(s.workflows)} workflows × ${s.workflowSteps} steps · ` +
+    `${n(s.pressureRows)} finished rows + ${n(s.pressureJobs)} jobs. Systems bounded by polling run fewer jobs, ` +
+    `as many as they finish in ${config.maxSeconds} s (noted under each scenario).`
+  );
 }
 
 function warnings(results: BenchResults): string[] {

@@ -58,7 +58,7 @@ async function runOnce(config: BenchConfig, scenario: Scenario, name: SystemName
     producer = await AgentClient.spawn(system, target, 'producer');
     await producer.call({ op: 'setup' });
     const context = { system, target, config, producer, note: (text: string) => record.notes.push(text) };
-    record.metrics = await scenario.run(context);
+    record.metrics = await withTimeout(scenario.run(context), config.runTimeoutSeconds);
   } catch (error) {
     record.error = error instanceof Error ? error.message : String(error);
   } finally {
@@ -67,6 +67,22 @@ async function runOnce(config: BenchConfig, scenario: Scenario, name: SystemName
     record.seconds = (now() - started) / 1000;
   }
   return record;
+}
+
+/** Fails a run that hangs (a stuck enqueue, a worker that never stops) and kills its processes. */
+async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      AgentClient.killAll();
+      reject(new Error(`timed out after ${seconds} s`));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function write(results: BenchResults): void {

@@ -14,6 +14,8 @@ interface Pending {
 
 /** The parent's handle on one agent child: request/response over IPC, plus progress counts. */
 export class AgentClient {
+  /** Every agent not yet exited, so a run that times out can end them all. */
+  private static readonly live = new Set<AgentClient>();
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private exited: Error | undefined;
@@ -25,7 +27,9 @@ export class AgentClient {
     readonly label: string,
   ) {
     child.on('message', (message: FromAgent) => this.receive(message));
+    AgentClient.live.add(this);
     child.on('exit', (code, signal) => {
+      AgentClient.live.delete(this);
       this.exited = new Error(`${label} exited (${signal ?? `code ${code}`})`);
       for (const { reject } of this.pending.values()) reject(this.exited);
       this.pending.clear();
@@ -79,6 +83,11 @@ export class AgentClient {
   /** For failures: ends the process without waiting on it. */
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  /** Ends every agent still running, and fails their pending calls. */
+  static killAll(): void {
+    for (const agent of AgentClient.live) agent.kill();
   }
 
   private send(message: ToAgent): Promise<unknown> {
