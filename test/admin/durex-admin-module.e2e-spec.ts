@@ -143,6 +143,7 @@ describe('DurexAdminModule', () => {
           'DELETE /ops/durex/dlq',
           'POST /ops/durex/dlq/{id}/replay',
           'GET /ops/durex/stats',
+          'GET /ops/durex/stats/throughput',
         ].sort(),
       );
 

@@ -32,3 +32,18 @@ export const MAX_FILTER_LENGTH = 255;
 
 /** Largest age a purge accepts (about 100 years): older cut-offs fall outside what a Date can hold. */
 export const MAX_AGE_MS = 100 * 365 * 86_400_000;
+
+/** The throughput window when a request gives none: the last hour. */
+export const DEFAULT_THROUGHPUT_WINDOW_MS = 3_600_000;
+
+/** The throughput bucket when a request gives none: two minutes, so the default window has 30 bars. */
+export const DEFAULT_THROUGHPUT_BUCKET_MS = 120_000;
+
+/** The shortest throughput bucket: finer than a second says nothing a chart can show. */
+export const MIN_THROUGHPUT_BUCKET_MS = 1_000;
+
+/** The longest throughput window: 31 days. */
+export const MAX_THROUGHPUT_WINDOW_MS = 31 * 86_400_000;
+
+/** The most buckets one throughput request may ask for: each costs one grouped count in storage. */
+export const MAX_THROUGHPUT_BUCKETS = 120;

@@ -47,6 +47,9 @@ import { ListCommandsQueryDto } from './dto/list-commands-query.dto.js';
 import { PageQueryDto } from './dto/page-query.dto.js';
 import { PurgeDlqQueryDto } from './dto/purge-dlq-query.dto.js';
 import { CommandRateDto, StatsResponseDto } from './dto/stats-response.dto.js';
+import { ThroughputQueryDto } from './dto/throughput-query.dto.js';
+import { ThroughputResponseDto } from './dto/throughput-response.dto.js';
+import { countThroughput } from './durex-admin.throughput.js';
 import type { DurexAdminGuard, DurexAdminModuleOptions } from './interfaces/durex-admin-module-options.interface.js';
 
 const ID_PARAM = { name: 'id', description: 'The instance id.' } as const;
@@ -166,6 +169,16 @@ export class DurexAdminController {
   @ApiOkResponse({ type: StatsResponseDto })
   stats(): Promise<StatsResponseDto> {
     return this.executor.stats();
+  }
+
+  @Get('stats/throughput')
+  @ApiOperation({
+    summary: 'Finished instances over time',
+    description: 'Completed, failed, expired and cancelled counts per time bucket over the window, oldest bucket first; the last one is still filling.',
+  })
+  @ApiOkResponse({ type: ThroughputResponseDto })
+  throughput(@Query() query: ThroughputQueryDto): Promise<ThroughputResponseDto> {
+    return countThroughput(this.executor.storage, { now: this.executor.options.clock.now(), window: query.window, bucket: query.bucket });
   }
 
   /** One page of the instances matching `filter`, with the total over all pages. */

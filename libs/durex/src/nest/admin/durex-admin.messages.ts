@@ -49,3 +49,8 @@ export const DATE_MESSAGE = '$property must be an ISO 8601 date and time, such a
 
 /** A request body that is a JSON array or a bare value. */
 export const BODY_NOT_OBJECT_MESSAGE = 'the request body must be a JSON object';
+
+/** A throughput request whose window holds more buckets than one request may count. */
+export function tooManyBucketsMessage(maxBuckets: number): string {
+  return `window / bucket must be at most ${maxBuckets} buckets: widen the bucket or shorten the window`;
+}

@@ -1,10 +1,10 @@
 import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { InvalidOptionsError } from '../../core/errors/invalid-options.error.js';
 import { createDurexAdminController } from './durex-admin.controller.js';
 import { DEFAULT_ADMIN_PATH, DUREX_ADMIN_LOGGER_CONTEXT, DUREX_ADMIN_ROUTE } from './durex-admin.constants.js';
-import { invalidGuardMessage, invalidPathMessage, unprotectedAdminMessage } from './durex-admin.messages.js';
+import { unprotectedAdminMessage } from './durex-admin.messages.js';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OPTIONS_TYPE } from './durex-admin.module-definition.js';
-import type { DurexAdminGuard, DurexAdminModuleExtras } from './interfaces/durex-admin-module-options.interface.js';
+import type { DurexAdminModuleExtras } from './interfaces/durex-admin-module-options.interface.js';
+import { assertGuard, normaliseRoutePath } from './mount-options.js';
 
 /** Where one registration is mounted, for the startup check. */
 interface AdminRoute {
@@ -65,23 +65,11 @@ export class DurexAdminModule extends ConfigurableModuleClass implements OnModul
 }
 
 function mount(definition: DynamicModule, { path = DEFAULT_ADMIN_PATH, guard }: DurexAdminModuleExtras): DynamicModule {
-  const route = normalisePath(path);
-  assertGuard(guard);
+  const route = normaliseRoutePath(path, 'DurexAdminModule path');
+  assertGuard(guard, 'DurexAdminModule guard');
   return {
     ...definition,
     controllers: [...(definition.controllers ?? []), createDurexAdminController(route, guard)],
     providers: [...(definition.providers ?? []), { provide: DUREX_ADMIN_ROUTE, useValue: { path: route, guarded: guard !== undefined } satisfies AdminRoute }],
   };
-}
-
-function normalisePath(path: unknown): string {
-  const trimmed = typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : '';
-  if (!trimmed) throw new InvalidOptionsError('DurexAdminModule path', invalidPathMessage(path));
-  return trimmed;
-}
-
-function assertGuard(guard: unknown): asserts guard is DurexAdminGuard | undefined {
-  if (guard === undefined || typeof guard === 'function') return;
-  if (typeof guard === 'object' && guard !== null && typeof (guard as { canActivate?: unknown }).canActivate === 'function') return;
-  throw new InvalidOptionsError('DurexAdminModule guard', invalidGuardMessage(guard));
 }

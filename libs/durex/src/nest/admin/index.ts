@@ -12,4 +12,6 @@ export { ADMIN_ORDER_FIELDS, type AdminOrderField, ListCommandsQueryDto } from '
 export { PageQueryDto } from './dto/page-query.dto.js';
 export { PurgeDlqQueryDto } from './dto/purge-dlq-query.dto.js';
 export { CommandRateDto, RateLimitDto, StatsResponseDto } from './dto/stats-response.dto.js';
+export { ThroughputQueryDto } from './dto/throughput-query.dto.js';
+export { ThroughputBucketDto, ThroughputResponseDto } from './dto/throughput-response.dto.js';
 export * from './interfaces/durex-admin-module-options.interface.js';
