@@ -18,6 +18,8 @@ export class Scheduler {
   private woken = false;
   private overdueCheckAt = 0;
   private failures = 0;
+  /** The time the last claim looked for ready work at. */
+  private claimedUpTo = 0;
 
   constructor(
     private readonly storage: DurexStorage,
@@ -62,6 +64,7 @@ export class Scheduler {
     const names = this.registry.claimableNames();
     if (!names.length) return false;
     const now = this.options.clock.now();
+    this.claimedUpTo = now;
     if (now >= this.overdueCheckAt) await this.expireOverdue(names, now);
     const limiter = this.options.rateLimiter;
     const limit = Math.min(this.pool.freeSlots, this.options.claimBatchSize, limiter.globalAvailable());
@@ -108,8 +111,11 @@ export class Scheduler {
     const now = this.options.clock.now();
     if (!next) return poll;
     const due = next.getTime() - now;
-    // Something is due but was not claimable (a concurrency limit is full): a freed worker wakes us.
-    if (due <= 0) return poll;
+    // Due but not claimed. If it was ready when the last claim looked, a concurrency limit kept it
+    // out, and a freed worker wakes us. If it became ready since (while that claim was in flight,
+    // or a timer fired a hair early), look again now; that cannot spin, since the next claim looks
+    // later than its readyAt.
+    if (due <= 0) return next.getTime() > this.claimedUpTo ? 0 : poll;
     this.overdueCheckAt = Math.min(this.overdueCheckAt, next.getTime());
     return Math.min(due, poll);
   }

@@ -24,12 +24,16 @@ export function createStuckRecovery(
     settings.interval,
     async () => {
       const now = new Date(options.clock.now());
-      for (const instance of await storage.findExpiredLeases(now, settings.batchSize)) {
-        const deadOwner = instance.leaseOwner ?? 'unknown';
-        const error = new LeaseExpiredError(deadOwner, instance.leaseExpiresAt ?? now);
-        instance.recordEvent(EventType.RECOVERED, `lease of ${deadOwner} expired; reclaimed by ${owner}`);
-        await pool.fail(instance, error, { statuses: [Status.STARTED], leaseOwner: deadOwner, leaseExpiredBefore: now });
-      }
+      const expired = await storage.findExpiredLeases(now, settings.batchSize);
+      // All at once: the transition writer then records the whole batch in one round trip.
+      await Promise.all(
+        expired.map((instance) => {
+          const deadOwner = instance.leaseOwner ?? 'unknown';
+          const error = new LeaseExpiredError(deadOwner, instance.leaseExpiresAt ?? now);
+          instance.recordEvent(EventType.RECOVERED, `lease of ${deadOwner} expired; reclaimed by ${owner}`);
+          return pool.fail(instance, error, { statuses: [Status.STARTED], leaseOwner: deadOwner, leaseExpiredBefore: now });
+        }),
+      );
     },
     options.logger,
   );

@@ -29,7 +29,6 @@ const EVENT_OF_STATUS: Record<Status, DurexEventType> = {
 interface Running {
   instance: Instance;
   controller: AbortController;
-  done: Promise<void>;
 }
 
 /** Called after an instance reached a final status in this process. */
@@ -42,8 +41,8 @@ export type TerminalListener = (instance: Instance) => void;
  */
 export class WorkerPool {
   private readonly running = new Map<string, Running>();
-  /** Expiries in progress: they run beside the workers, not in their slots. */
-  private readonly expiring = new Set<Promise<void>>();
+  /** Every attempt and expiry not yet fully recorded, slot held or not: what a drain waits for. */
+  private readonly pending = new Set<Promise<void>>();
   /** Outcome writes in flight, by instance id. */
   private readonly settling = new Map<string, Promise<boolean>>();
 
@@ -77,21 +76,29 @@ export class WorkerPool {
   /** Starts executing a claimed instance without waiting for it. */
   launch(instance: Instance): void {
     const controller = new AbortController();
-    const done = this.execute(instance, controller)
-      .catch((error: unknown) => this.options.logger.error(`durex: could not record the outcome of ${describe(instance)}: ${errorMessage(error)}`))
-      .finally(() => {
-        this.running.delete(instance.id);
-        this.onSettled();
-      });
-    this.running.set(instance.id, { instance, controller, done });
+    this.running.set(instance.id, { instance, controller });
+    void this.track(this.execute(instance, controller), instance, 'record the outcome of').finally(() => this.free(instance.id));
   }
 
   /** Runs an instance whose deadline passed, outside the parallelism limit: expiry must not wait for a free worker. */
   expire(instance: Instance): void {
-    const done: Promise<void> = this.runExpired(instance, this.registry.get(instance.name))
-      .catch((error: unknown) => this.options.logger.error(`durex: could not expire ${describe(instance)}: ${errorMessage(error)}`))
-      .finally(() => this.expiring.delete(done));
-    this.expiring.add(done);
+    this.track(this.runExpired(instance, this.registry.get(instance.name)), instance, 'expire');
+  }
+
+  private track(work: Promise<void>, instance: Instance, what: string): Promise<void> {
+    const done: Promise<void> = work
+      .catch((error: unknown) => this.options.logger.error(`durex: could not ${what} ${describe(instance)}: ${errorMessage(error)}`))
+      .finally(() => this.pending.delete(done));
+    this.pending.add(done);
+    return done;
+  }
+
+  /**
+   * Gives an attempt's worker slot back. Called as soon as its outcome is queued for writing, not
+   * when the write returns, so the next claim overlaps the batched write instead of waiting for it.
+   */
+  private free(id: string): void {
+    if (this.running.delete(id)) this.onSettled();
   }
 
   /** Aborts a running attempt; its outcome is then discarded (cancel, lost lease) or handed back (shutdown). */
@@ -104,19 +111,19 @@ export class WorkerPool {
 
   /** Waits for running attempts, at most `ms`; returns true when none is left. */
   async drain(ms: number): Promise<boolean> {
-    if (!this.running.size && !this.expiring.size) return true;
+    if (!this.pending.size) return true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const all = Promise.allSettled([...this.running.values()].map((r) => r.done).concat([...this.expiring])).then(() => true);
+    const all = Promise.allSettled([...this.pending]).then(() => true);
     const drained = await Promise.race([all, timeout]);
     clearTimeout(timer);
-    return drained && !this.running.size;
+    return drained && !this.pending.size;
   }
 
   /** Aborts everything still running for shutdown and waits until each has been handed back. */
   async abortAll(): Promise<void> {
     for (const id of this.running.keys()) this.abort(id, 'shutdown');
-    await Promise.allSettled([...this.running.values()].map((r) => r.done).concat([...this.expiring]));
+    await Promise.allSettled([...this.pending]);
   }
 
   /**
@@ -253,7 +260,9 @@ export class WorkerPool {
    * status, the executor. Returns false when the guard no longer held (nothing was written).
    */
   private settle(instance: Instance, transition: Transition, details: { error?: Error; durationMs?: number }): Promise<boolean> {
-    const settled = this.writer.write(transition).then((written) => {
+    const write = this.writer.write(transition);
+    this.free(instance.id);
+    const settled = write.then((written) => {
       if (!written.applied) return false;
       const status = transition.patch.status!;
       const snapshot = instance.clone();
