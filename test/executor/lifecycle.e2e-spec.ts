@@ -22,6 +22,26 @@ describe.each(STORAGE_KINDS)('executor lifecycle on %s', (kind) => {
     expect(done.leaseOwner).toBeNull();
   });
 
+  it('persists progress reported by a running handler, visible before it finishes', async () => {
+    const ex = await executor();
+    let release!: () => void;
+    const reported: unknown[] = [];
+    ex.on('progress', (event) => void reported.push(event.instance.metadata.progress));
+    ex.handle('import', async (_cmd, ctx) => {
+      await ctx.progress({ done: 50, of: 100 });
+      await new Promise<void>((resolve) => (release = resolve));
+      await ctx.progress({ done: 100, of: 100 });
+    });
+    await ex.start();
+    const added = await ex.add({ name: 'import', metadata: { source: 'upload' } });
+    await waitFor(async () => (await ex.get(added.id)).metadata.progress !== undefined);
+    expect((await ex.get(added.id)).metadata).toEqual({ source: 'upload', progress: { done: 50, of: 100 } });
+    release();
+    await waitFor(async () => (await ex.get(added.id)).status === Status.COMPLETED);
+    expect((await ex.get(added.id)).metadata.progress).toEqual({ done: 100, of: 100 });
+    expect(reported).toEqual([{ done: 50, of: 100 }, { done: 100, of: 100 }]);
+  });
+
   it('runs ready instances by priority, highest first', async () => {
     const ex = await executor({ parallelism: 1, claimBatchSize: 1 });
     const order: number[] = [];

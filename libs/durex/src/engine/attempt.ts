@@ -7,6 +7,13 @@ import { Result } from '../core/result.js';
 import type { CommandContext, HandlerReturn } from './command-context.js';
 import type { DurexLogger } from './logger.js';
 
+/** What the handler code of one instance runs with. */
+export interface HandlerEnvironment {
+  timeoutMs: number;
+  logger: DurexLogger;
+  progress: CommandContext['progress'];
+}
+
 /**
  * Runs handler code for one instance: inside the instance's trace context, bounded by `timeoutMs`
  * (which aborts the signal), and given up on as soon as the signal aborts, so a handler that never
@@ -16,8 +23,7 @@ import type { DurexLogger } from './logger.js';
 export async function runHandler(
   instance: Instance,
   controller: AbortController,
-  timeoutMs: number,
-  logger: DurexLogger,
+  { timeoutMs, logger, progress }: HandlerEnvironment,
   work: (ctx: CommandContext) => Promise<HandlerReturn> | HandlerReturn,
 ): Promise<Result> {
   const { signal } = controller;
@@ -32,6 +38,7 @@ export async function runHandler(
     traceId: instance.traceId,
     correlationId: instance.correlationId,
     logger,
+    progress,
   };
   try {
     const running = runWithTraceContext(

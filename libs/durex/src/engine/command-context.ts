@@ -1,5 +1,5 @@
 import type { Instance } from '../core/instance.js';
-import type { CommandData } from '../core/json.js';
+import type { CommandData, JsonValue } from '../core/json.js';
 import type { Result } from '../core/result.js';
 import type { DurexLogger } from './logger.js';
 
@@ -20,6 +20,12 @@ export interface CommandContext {
   readonly traceId: string | null;
   readonly correlationId: string | null;
   readonly logger: DurexLogger;
+  /**
+   * Records how far the attempt got (a percentage, a counter, any JSON value) in the instance's
+   * `metadata.progress`, visible through `get()` and the admin API at once. Ignored once the
+   * instance is no longer this attempt's (cancelled or reclaimed).
+   */
+  progress(value: JsonValue): Promise<void>;
 }
 
 /** A handler's return: a Result, or nothing for `Result.empty()`. @publicApi */

@@ -11,7 +11,8 @@ export type DurexEventType =
   | 'deadLettered'
   | 'expired'
   | 'cancelled'
-  | 'repeating';
+  | 'repeating'
+  | 'progress';
 
 /** One observed moment. `instance` is a snapshot; changing it changes nothing stored. @publicApi */
 export interface DurexEvent {

@@ -5,7 +5,8 @@ import type { Instance } from '../core/instance.js';
 import type { Result } from '../core/result.js';
 import { isTerminal, type Status } from '../core/status.js';
 import type { Transition, TransitionGuard } from '../storage/storage.interface.js';
-import { runHandler, toResult } from './attempt.js';
+import { type HandlerEnvironment, runHandler, toResult } from './attempt.js';
+import { assertJsonPayload } from '../core/json.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { CommandDefinition, HandlerRegistry } from './handler-registry.js';
 import type { InstanceFactory } from './instance-factory.js';
@@ -145,7 +146,7 @@ export class WorkerPool {
     let recoverError: Error | undefined;
     if (handler?.recover) {
       try {
-        const result = await runHandler(instance, new AbortController(), instance.timeout, this.options.logger, (ctx) =>
+        const result = await runHandler(instance, new AbortController(), this.environment(instance, guard), (ctx) =>
           handler.recover!(instance, error, ctx),
         );
         children = await this.factory.children(result.commands, instance);
@@ -185,7 +186,7 @@ export class WorkerPool {
     let result: Result | undefined;
     let failure: Error | undefined;
     try {
-      result = await runHandler(instance, controller, instance.timeout, this.options.logger, (ctx) =>
+      result = await runHandler(instance, controller, this.environment(instance, guard), (ctx) =>
         composeMiddleware(this.options.middleware, { instance, handler, signal: controller.signal }, async () =>
           toResult(instance.name, await handler.execute(instance, ctx)),
         )(),
@@ -239,11 +240,12 @@ export class WorkerPool {
   }
 
   private async runExpired(instance: Instance, handler: CommandDefinition | undefined): Promise<void> {
+    const guard = outcome.ownLease(this.owner);
     let children: Instance[] = [];
     let handlerError: Error | undefined;
     if (handler?.expired) {
       try {
-        const result = await runHandler(instance, new AbortController(), instance.timeout, this.options.logger, (ctx) => handler.expired!(instance, ctx));
+        const result = await runHandler(instance, new AbortController(), this.environment(instance, guard), (ctx) => handler.expired!(instance, ctx));
         children = await this.factory.children(result.commands, instance);
       } catch (error) {
         handlerError = ThrownValueError.from(error);
@@ -251,7 +253,6 @@ export class WorkerPool {
       }
     }
     const { recorded, data } = changesOf(instance);
-    const guard = outcome.ownLease(this.owner);
     await this.settle(instance, outcome.expired({ instance, guard, now: this.options.clock.now(), recorded, data, children }, handlerError), {});
   }
 
@@ -278,6 +279,22 @@ export class WorkerPool {
     });
     this.settling.set(instance.id, tracked);
     return settled;
+  }
+
+  /** What handler code runs with: its timeout, the logger, and progress reports guarded like any write. */
+  private environment(instance: Instance, guard: TransitionGuard): HandlerEnvironment {
+    return {
+      timeoutMs: instance.timeout,
+      logger: this.options.logger,
+      progress: async (value) => {
+        assertJsonPayload(value, 'progress', this.options.payloadLimits);
+        const metadata = { ...instance.metadata, progress: value };
+        const written = await this.writer.write({ id: instance.id, guard, patch: { metadata }, events: [] });
+        if (!written.applied) return;
+        instance.metadata = metadata;
+        this.events.emit({ type: 'progress', instance: instance.clone(), at: new Date(this.options.clock.now()) });
+      },
+    };
   }
 
   /** The backoff before the next retry; the first retry is attempt 1 of the strategy. */
