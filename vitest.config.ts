@@ -12,6 +12,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/support/postgres.global-setup.ts'],
+    globalSetup: ['test/support/postgres.global-setup.ts', 'test/support/dashboard.global-setup.ts'],
   },
 });
