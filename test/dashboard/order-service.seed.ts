@@ -178,6 +178,16 @@ export async function seedOrderService(client: DurexClient, executor: Executor):
 /** Command names of the past hour, weighted as the service runs them. */
 const PAST_WORK = ['sendEmail', 'sendEmail', 'sendEmail', 'placeOrder', 'reserveStock', 'chargeCard', 'shipOrder', 'syncInventory'] as const;
 
+/** What each command's past failures said. */
+const PAST_ERRORS: Record<(typeof PAST_WORK)[number], string> = {
+  sendEmail: 'SMTP server refused the connection: 421 too many connections',
+  placeOrder: 'order database is read-only during failover',
+  reserveStock: 'warehouse API answered 503 Service Unavailable',
+  chargeCard: 'payment provider timed out after 10000 ms',
+  shipOrder: 'carrier API answered 429 Too Many Requests',
+  syncInventory: 'warehouse API answered 503 Service Unavailable',
+};
+
 /**
  * An hour of finished instances before `now`: a steady flow with a morning-like rise, and an
  * incident 20 minutes ago in which the warehouse sync and some payments failed.
@@ -204,7 +214,7 @@ function pastInstance(executor: Executor, name: string, createdAt: number, fails
   const completedAt = startedAt + ran;
   const at = (time: number) => new Date(time);
   const events: InstanceEvent[] = [createEvent(EventType.CREATED, at(createdAt)), createEvent(EventType.STARTED, at(startedAt), { attempt: 1 })];
-  const error = name === 'syncInventory' ? 'warehouse API answered 503 Service Unavailable' : 'payment provider timed out after 10000 ms';
+  const error = PAST_ERRORS[name as (typeof PAST_WORK)[number]];
   if (fails) {
     events.push(createEvent(EventType.FAILED, at(completedAt), { attempt: 1, error, durationMs: ran }));
     events.push(createEvent(EventType.RECOVERED, at(completedAt), { attempt: 1, message: 'moved to the dead letter queue' }));
