@@ -13,10 +13,10 @@ const REPOSITORY = resolve(import.meta.dirname, '../..');
 
 /**
  * What a newcomer does: clone the repository as committed, run the README's first command, open the
- * URL it prints, place an order. It installs every dependency from the registry (`npm ci`, minutes),
- * so it runs when DUREX_NEWCOMER_TEST=1 (set by .ci/run), not in every `npm test`.
+ * URL it prints, place an order. It installs every dependency from the registry (`npm ci`), so it
+ * takes a few minutes; it is part of every `npm test` because a README that does not work is a bug.
  */
-describe.runIf(process.env.DUREX_NEWCOMER_TEST === '1')('a newcomer following the README', () => {
+describe('a newcomer following the README', () => {
   let directory: string;
   let service: ChildProcess | undefined;
 

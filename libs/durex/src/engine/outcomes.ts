@@ -110,7 +110,8 @@ export function expired(input: OutcomeInput, handlerError?: Error): Transition {
   if (handlerError) events.push(createEvent(EventType.FAILED, at, { error: `Expired handler failed: ${handlerError.message}` }));
   return transition(
     input,
-    { status: Status.EXPIRED, completedAt: at, startedAt: null, attempt: Math.max(instance.attempt - 1, 0), error: handlerError?.message ?? null },
+    // An instance that expired between retries keeps its last error: it says why it never finished.
+    { status: Status.EXPIRED, completedAt: at, startedAt: null, attempt: Math.max(instance.attempt - 1, 0), error: handlerError?.message ?? instance.error },
     events,
   );
 }
