@@ -53,7 +53,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   return () => server.stop();
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

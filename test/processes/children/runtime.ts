@@ -1,3 +1,5 @@
+import type { DurexStorage, Executor } from 'nestjs-durex';
+import type { ExecutionLog } from '../support/execution-log.js';
 import { CONFIG_ENV, type ChildMessage, type ParentMessage, type ParentMessageOf } from '../support/protocol.js';
 
 /**
@@ -57,4 +59,20 @@ export function runChild(main: () => Promise<void>): void {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
   });
+}
+
+/**
+ * A worker's side of start and stop: starts the executor and reports `started`; on `stop` stops it
+ * gracefully, closes the storage and the log, reports `stopped` and leaves, so the process exits by
+ * itself (a leaked handle would keep it alive, and the test would see it not exit).
+ */
+export async function serveUntilStopped(executor: Executor, storage: DurexStorage, log: ExecutionLog): Promise<void> {
+  await executor.start();
+  await report({ type: 'started', at: Date.now() });
+  await nextMessage('stop');
+  await executor.stop();
+  await storage.close();
+  log.close();
+  await report({ type: 'stopped', executions: log.executions });
+  leave();
 }

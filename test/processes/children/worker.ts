@@ -1,7 +1,7 @@
 import { createTypeOrmStorage, Executor } from 'nestjs-durex';
 import { ExecutionLog } from '../support/execution-log.js';
 import type { WorkerConfig } from '../support/protocol.js';
-import { childConfig, leave, nextMessage, report, runChild } from './runtime.js';
+import { childConfig, nextMessage, report, runChild, serveUntilStopped } from './runtime.js';
 
 /**
  * A worker process: on `start` it opens the storage and runs `commands`, recording each execution
@@ -24,13 +24,5 @@ runChild(async () => {
       if (config.behaviour === 'block') await new Promise<never>(() => undefined);
     });
   }
-  await executor.start();
-  await report({ type: 'started', at: Date.now() });
-
-  await nextMessage('stop');
-  await executor.stop();
-  await storage.close();
-  log.close();
-  await report({ type: 'stopped', executions: log.executions });
-  leave();
+  await serveUntilStopped(executor, storage, log);
 });

@@ -37,10 +37,18 @@ export const CLEAN_EXIT: ChildExit = { code: 0, signal: null };
  * child imports the library exactly as the tests do, whatever its working directory.
  */
 export function forkChild<S extends keyof ChildScripts>(script: S, config: ChildScripts[S], label: string = script): Child {
-  const child = fork(fileURLToPath(new URL(`../children/${script}.ts`, import.meta.url)), [], {
+  return forkScript(new URL(`../children/${script}.ts`, import.meta.url), config, label);
+}
+
+/**
+ * Forks any child script built on children/runtime.ts (other suites keep their own children next to
+ * their tests), with its JSON configuration and extra Node flags such as `--max-old-space-size=64`.
+ */
+export function forkScript(script: URL, config: unknown, label: string, nodeFlags: readonly string[] = []): Child {
+  const child = fork(fileURLToPath(script), [], {
     cwd: REPO_ROOT,
     // Not the Vitest worker's own execArgv: the child is a plain Node process plus the tsx loader.
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...nodeFlags],
     env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config), TSX_TSCONFIG_PATH: `${REPO_ROOT}tsconfig.json` },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -37,22 +37,24 @@ export class ExecutionLog {
 
 /** Every execution recorded in the given log files (a missing file holds none). */
 export function readExecutions(...paths: string[]): Execution[] {
-  return paths.flatMap((path) => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [id, pid, at] = line.split('\t');
-        return { id: id!, pid: Number(pid), at: Number(at) };
-      });
-  });
+  return paths.flatMap((path) =>
+    readLines(path).map((line) => {
+      const [id, pid, at] = line.split('\t');
+      return { id: id!, pid: Number(pid), at: Number(at) };
+    }),
+  );
+}
+
+/** The non-empty lines of a file a child appends to; none when it has not written one yet. */
+export function readLines(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return text.split('\n').filter(Boolean);
 }
 
 /** How many times each instance id was executed. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createTypeOrmStorage, type PostgresStorageOptions, type TypeOrmStorage } from 'nestjs-durex';
 import { afterEach, expect } from 'vitest';
 import { dropSchema, postgresSchemaFor, postgresUrl } from '../../support/storages.js';
-import { type Child, type ChildScripts, forkChild } from './child-processes.js';
+import { type Child, type ChildScripts, forkChild, forkScript } from './child-processes.js';
 
 /** A migrated PostgreSQL schema the test process and its children share. */
 export interface SharedPostgres {
@@ -37,9 +37,18 @@ export function useProcessTest() {
     return child;
   }
 
-  /** A fresh schema of this test's own, migrated once here so children never race to migrate it. */
-  async function postgres(): Promise<SharedPostgres> {
-    const url = postgresUrl();
+  /** Like `spawn`, for a child script kept elsewhere (see `forkScript`); killed after the test all the same. */
+  function spawnScript(script: URL, config: unknown, label: string, nodeFlags?: readonly string[]): Child {
+    const child = forkScript(script, config, label, nodeFlags);
+    children.push(child);
+    return child;
+  }
+
+  /**
+   * A fresh schema of this test's own, migrated once here so children never race to migrate it; on
+   * the run's PostgreSQL unless `url` names another server.
+   */
+  async function postgres(url = postgresUrl()): Promise<SharedPostgres> {
     const schema = postgresSchemaFor(expect.getState().currentTestName ?? 'process test');
     await dropSchema(url, schema);
     const storage = await createTypeOrmStorage({ type: 'postgres', url, schema, poolSize: 4 });
@@ -70,5 +79,5 @@ export function useProcessTest() {
     return storage;
   }
 
-  return { spawn, postgres, sqlite, tempDir };
+  return { spawn, spawnScript, postgres, sqlite, tempDir };
 }
