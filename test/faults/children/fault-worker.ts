@@ -1,0 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTypeOrmStorage, Executor } from 'nestjs-durex';
+import { childConfig, nextMessage, report, runChild, serveUntilStopped } from '../../processes/children/runtime.js';
+import { ExecutionLog } from '../../processes/support/execution-log.js';
+import type { FaultWorkerConfig } from '../support/fault-worker.config.js';
+import { FileLogger } from '../support/file-logger.js';
+import { registerHostileHandlers } from '../support/hostile-handlers.js';
+
+/**
+ * A worker process for fault injection: like test/processes/children/worker.ts, but its handlers
+ * take time (so work is in flight when a fault strikes), and everything the executor and the
+ * storage log goes to a file, so the test can assert how a process reported an outage.
+ */
+runChild(async () => {
+  const config = childConfig<FaultWorkerConfig>();
+  await report({ type: 'ready' });
+  await nextMessage('start');
+
+  const logger = new FileLogger(config.logLines);
+  const storage = await createTypeOrmStorage({ ...config.storage, logger });
+  const executor = new Executor(storage, { ...config.executor, logger });
+  const log = ExecutionLog.open(config.log);
+  for (const name of config.commands) {
+    executor.handle(name, async (instance, ctx) => {
+      log.record(instance.id);
+      if (config.workMs > 0) await sleep(config.workMs, undefined, { signal: ctx.signal });
+    });
+  }
+  if (config.hostile) registerHostileHandlers(executor, log);
+  await serveUntilStopped(executor, storage, log);
+});
