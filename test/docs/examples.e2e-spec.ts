@@ -4,7 +4,8 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DuplicateCommandError, EventType, PermanentError, Status } from 'nestjs-durex';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ImportTenantFileCommand, TenantContext } from '../../docs/snippets/concepts/per-job-handler.js';
 import { MailService } from '../../docs/snippets/getting-started/mail.service.js';
 import { SignupService } from '../../docs/snippets/getting-started/signup.service.js';
 import { SendWelcomeEmailCommand } from '../../docs/snippets/getting-started/welcome-email.command.js';
@@ -82,6 +83,21 @@ describe('documented examples', () => {
     const done = await waitForStatus(running.client, queued.id, Status.COMPLETED);
     expect(done.history.map((event) => event.type)).toEqual([EventType.CREATED, EventType.STARTED, EventType.COMPLETED]);
     expect((running.app.get(MailService) as RecordingMailService).sent).toEqual(['ada@example.com']);
+  });
+
+  it('concepts: a per-job handler gets its own request-scoped providers, with the job injected', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      running = await createDurexApp([TenantContext, ImportTenantFileCommand]);
+      const jobs = await running.client.addMany([
+        { name: 'importTenantFile', data: { tenantId: 'acme', fileId: 'f1' } },
+        { name: 'importTenantFile', data: { tenantId: 'globex', fileId: 'f2' } },
+      ]);
+      for (const job of jobs) await waitForStatus(running.client, job.id, Status.COMPLETED);
+      expect(log.mock.calls.map(([line]) => line).sort()).toEqual(['importing f1 for tenant acme', 'importing f2 for tenant globex']);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('workflows: the trip sequence carries its data and its unique key through every step', async () => {
