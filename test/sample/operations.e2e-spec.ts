@@ -26,6 +26,17 @@ describe.each(SAMPLE_DATABASES)('the operations surface of the sample on %s', (d
     expect(instance.body).toMatchObject({ id: first!.id, name: 'validateOrder', correlationId: id, status: 'COMPLETED' });
   });
 
+  it('serves the dashboard behind the same token, asking a browser for it as a Basic password', async () => {
+    const server = sample.app.getHttpServer();
+    const denied = await request(server).get('/durex/ui/').expect(401);
+    expect(denied.headers['www-authenticate']).toMatch(/^Basic realm="durex"/);
+    const basic = `Basic ${Buffer.from(`operator:${ADMIN_TOKEN}`).toString('base64')}`;
+    const page = await request(server).get('/durex/ui/').set('Authorization', basic).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    await request(server).get('/durex/stats').set('Authorization', basic).expect(200);
+    await request(server).get('/durex/ui/').set('Authorization', 'Basic ' + Buffer.from('operator:wrong').toString('base64')).expect(401);
+  });
+
   it('reports its health and durex metrics', async () => {
     const server = sample.app.getHttpServer();
     const id = await placeOrder(sample.app, anOrder());

@@ -8,6 +8,7 @@ export interface OperationsLink {
 
 /** Every operations page the application serves, in the order they are printed. */
 export const OPERATIONS_LINKS: readonly OperationsLink[] = [
+  { label: 'Dashboard', path: '/durex/ui/' },
   { label: 'Admin API', path: '/durex/stats' },
   { label: 'Health', path: '/health' },
   { label: 'Metrics', path: '/metrics' },
