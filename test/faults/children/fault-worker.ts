@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTypeOrmStorage, Executor } from 'nestjs-durex';
+import { createTypeOrmStorage, Executor, type Instance } from 'nestjs-durex';
 import { childConfig, nextMessage, report, runChild, serveUntilStopped } from '../../processes/children/runtime.js';
 import { ExecutionLog } from '../../processes/support/execution-log.js';
 import type { FaultWorkerConfig } from '../support/fault-worker.config.js';
@@ -20,11 +20,22 @@ runChild(async () => {
   const storage = await createTypeOrmStorage({ ...config.storage, logger });
   const executor = new Executor(storage, { ...config.executor, logger });
   const log = ExecutionLog.open(config.log);
+  const recoverLog = config.recoverLog === undefined ? undefined : ExecutionLog.open(config.recoverLog);
+  const recover = recoverLog
+    ? async (instance: Instance) => {
+        recoverLog.record(instance.id);
+        await sleep(config.recoverMs ?? 0);
+      }
+    : undefined;
   for (const name of config.commands) {
-    executor.handle(name, async (instance, ctx) => {
-      log.record(instance.id);
-      if (config.workMs > 0) await sleep(config.workMs, undefined, { signal: ctx.signal });
-    });
+    executor.handle(
+      name,
+      async (instance, ctx) => {
+        log.record(instance.id);
+        if (config.workMs > 0) await sleep(config.workMs, undefined, { signal: ctx.signal });
+      },
+      { recover },
+    );
   }
   if (config.hostile) registerHostileHandlers(executor, log);
   await serveUntilStopped(executor, storage, log);

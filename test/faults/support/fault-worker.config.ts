@@ -17,8 +17,11 @@ export interface FaultWorkerConfig {
   /** Commands whose handler records its execution, then works for `workMs` (honouring its signal). */
   commands: string[];
   workMs: number;
-  /** Also registers the misbehaving handlers of children/hostile-handlers.ts. */
+  /** Also registers the misbehaving handlers of support/hostile-handlers.ts. */
   hostile?: boolean;
+  /** Gives `commands` a Recover handler that records its run in `recoverLog`, then works this long. */
+  recoverMs?: number;
+  recoverLog?: string;
   /** The execution log (see test/processes/support/execution-log.ts). */
   log: string;
   /** Where the executor's and the storage's log lines go (see file-logger.ts). */
