@@ -58,7 +58,7 @@ function walk(value: unknown, path: string, depth: number, ancestors: Set<object
   if (ancestors.has(object)) throw new InvalidSpecError(path, 'is circular (it contains itself)');
   ancestors.add(object);
   if (Array.isArray(object)) {
-    object.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1, ancestors, limits));
+    for (const [index, item] of object.entries()) walk(item, `${path}[${index}]`, depth + 1, ancestors, limits);
   } else {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
