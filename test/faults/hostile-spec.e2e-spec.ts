@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { Command, type CommandHandler, DurexClient, DurexError, Executor, type Instance, InvalidSpecError, type Spec, Status } from 'nestjs-durex';
+import { describe, expect, it } from 'vitest';
+import { durexForTest, useTestApp } from '../admin/http-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
+import { waitFor } from '../support/wait-for.js';
+import { printFigures } from './support/drain-history.js';
+import { FAULT_SIZES } from './support/fault-sizes.js';
+import { hostileSpec } from './support/hostile-values.js';
+import { expectStoredAsSpecified } from './support/read-back.js';
+
+/** Declared but handled nowhere, so what the fuzz stores stays PENDING and reads back unchanged. */
+const FUZZED = 'fuzzed';
+const RUNS = FAULT_SIZES.fuzzRuns;
+
+@Command('alive')
+class AliveCommand implements CommandHandler {
+  execute(): void {}
+}
+
+/** What Object.prototype owns before the fuzz: nothing may be added to it. */
+const PROTOTYPE_BEFORE = Object.getOwnPropertyNames(Object.prototype).sort();
+
+describe.each(STORAGE_KINDS)('hostile specs through DurexClient on %s storage', (kind) => {
+  const current = useTestApp(kind, (storage) => ({ imports: [durexForTest({ storage, commands: [FUZZED] })], providers: [AliveCommand] }));
+
+  it('rejects an array with holes in data, which JSON would store as nulls', async () => {
+    const client = current().app.get(DurexClient);
+    // eslint-disable-next-line no-sparse-arrays
+    await expect(client.add({ name: FUZZED, data: { holes: [1, , 3] } })).rejects.toThrow(
+      new InvalidSpecError('spec.data.holes[1]', 'is undefined, which JSON cannot represent; use null or leave the key out'),
+    );
+    expect(await client.count()).toBe(0);
+  });
+
+  // BUG (libs/durex/src/core/spec.ts validateSpec, deadlineAt): any valid Date passes, but
+  // PostgreSQL's timestamptz takes years 1 to 9999 only (JavaScript writes others as ±YYYYYY), so
+  // there the insert fails with a raw DatabaseError instead of an InvalidSpecError, and the admin
+  // API answers 500. `it.fails` on PostgreSQL while the bug stands.
+  (kind === 'postgres' ? it.fails : it)('rejects a deadlineAt beyond year 9999 with an InvalidSpecError, or stores it exactly', async () => {
+    const client = current().app.get(DurexClient);
+    const spec = { name: FUZZED, deadlineAt: new Date('+010000-01-01T00:00:00.000Z') };
+    const outcome = await client.add(spec).then(
+      (instance) => instance,
+      (error: unknown) => error,
+    );
+    if (outcome instanceof Error) expect(outcome).toBeInstanceOf(InvalidSpecError);
+    else expectStoredAsSpecified(spec, await client.get((outcome as Instance).id));
+  });
+
+  // BUG (libs/durex/src/core/json.ts assertJsonPayload): -0 passes as plain JSON, but JSON writes it
+  // as 0, so PostgreSQL and SQLite read back 0 where memory keeps -0. Either normalise it to 0 before
+  // storing (memory then agrees) or refuse it. `it.fails` on the databases while the bug stands.
+  (kind === 'memory' ? it : it.fails)('reads back a -0 in a payload as -0, as memory does', async () => {
+    const client = current().app.get(DurexClient);
+    const { id } = await client.add({ name: FUZZED, data: { rounded: Math.round(-0.4) } });
+    expect(Object.is((await client.get(id)).data.rounded, -0)).toBe(true);
+  });
+
+  it('rejects each bad spec with a DurexError and stores nothing, stores each good one exactly, and keeps running', async () => {
+    const { app, executor } = current();
+    const client = app.get(DurexClient);
+    const tally = { accepted: 0, rejected: 0, batchesAccepted: 0, batchesRejected: 0 };
+    const reasons = new Map<string, number>();
+
+    /** Adds specs; checks the all-or-none rule and, when accepted, what each reads back as. */
+    const attempt = async (specs: Record<string, unknown>[]) => {
+      const before = await client.count();
+      let created;
+      try {
+        created = specs.length === 1 ? [await client.add(specs[0] as unknown as Spec)] : await client.addMany(specs as unknown as Spec[]);
+      } catch (error) {
+        expect(error, String(error)).toBeInstanceOf(DurexError);
+        expect((error as DurexError).message).toMatch(/^durex: \S/);
+        const code = (error as DurexError).code;
+        reasons.set(code, (reasons.get(code) ?? 0) + 1);
+        expect(await client.count(), 'rows after a rejected batch').toBe(before);
+        return false;
+      }
+      expect(await client.count()).toBe(before + specs.length);
+      for (const [index, spec] of specs.entries()) expectStoredAsSpecified(spec, await client.get(created[index]!.id));
+      return true;
+    };
+
+    await fc.assert(
+      fc.asyncProperty(hostileSpec(FUZZED), async (spec) => {
+        if (await attempt([spec])) tally.accepted += 1;
+        else tally.rejected += 1;
+      }),
+      { numRuns: RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileSpec(FUZZED), { minLength: 2, maxLength: 5 }), async (specs) => {
+        if (await attempt(specs)) tally.batchesAccepted += 1;
+        else tally.batchesRejected += 1;
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+
+    // The fuzz both accepted and refused: it exercised both sides of every check above.
+    expect(tally.accepted).toBeGreaterThan(0);
+    expect(tally.rejected).toBeGreaterThan(0);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_BEFORE);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Still serving.
+    expect(app.get(Executor).isRunning()).toBe(true);
+    const alive = await client.add({ name: 'alive' });
+    await waitFor(async () => (await executor.get(alive.id)).status === Status.COMPLETED, { description: 'a job after the fuzz COMPLETED' });
+
+    printFigures(`hostile-spec:${kind}`, {
+      'single specs': `${tally.accepted} stored exactly, ${tally.rejected} rejected`,
+      batches: `${tally.batchesAccepted} stored, ${tally.batchesRejected} rejected with no row written`,
+      'rejections by code': [...reasons].map(([code, n]) => `${code} ${n}`).join(', '),
+    });
+  }, 180_000);
+});
