@@ -16,12 +16,10 @@ const LEASE = { duration: 1_000, renewInterval: 300 };
 describe('two processes reclaiming the instances of a third that died, with no retries left', () => {
   const { spawnScript, postgres, tempDir } = useProcessTest();
 
-  // BUG (libs/durex/src/engine/stuck-recovery.ts, worker-pool.ts `fail`): every process whose stuck
-  // recovery finds an expired lease runs the failure's side effects (Recover, errorHandler, the
-  // failed/retried metrics, the warning) before its guarded write, and only one write applies. With
-  // N processes a dead process's instance can have its Recover handler run N times. `it.fails`
-  // keeps the suite green while the bug stands; once fixed, this fails and must become `it`.
-  it.fails(
+  // Found by this suite: every process whose stuck recovery found an expired lease ran the failure's
+  // side effects (Recover, errorHandler, metrics) before its guarded write, so Recover could run once
+  // per process. A reclaim now takes the lease over first, and only the winner goes on.
+  it(
     'run the Recover handler of each reclaimed instance once, in the process whose reclaim applied',
     async () => {
       const db = await postgres();
