@@ -4,7 +4,7 @@ import { RUNNABLE_STATUSES, type Status } from '../../core/status.js';
 import type { InstancePatch } from '../storage.interface.js';
 
 /** How a column's value is represented, which decides its encoding in each database. */
-type ColumnKind = 'text' | 'int' | 'json' | 'list' | 'time';
+export type ColumnKind = 'text' | 'int' | 'json' | 'list' | 'time';
 
 /**
  * The columns of `durex_instances` in table order, with the instance field and the kind of each.
@@ -57,10 +57,13 @@ const PATCH_FIELDS: readonly PatchField[] = [
   'leaseExpiresAt',
 ];
 
-/** The columns a transition may change, in table order. */
-export const PATCH_COLUMNS: readonly string[] = INSTANCE_COLUMNS.filter(([, field]) =>
+/** The columns a transition may change, in table order, with their field and kind. */
+export const PATCH_SPEC: readonly { column: string; field: PatchField; kind: ColumnKind }[] = INSTANCE_COLUMNS.filter(([, field]) =>
   (PATCH_FIELDS as readonly string[]).includes(field),
-).map(([column]) => column);
+).map(([column, field, kind]) => ({ column, field: field as PatchField, kind }));
+
+/** The columns a transition may change, in table order. */
+export const PATCH_COLUMNS: readonly string[] = PATCH_SPEC.map(({ column }) => column);
 
 /** The instance columns as a select list, optionally qualified by a table alias. */
 export function instanceColumnList(alias?: string): string {

@@ -12,14 +12,14 @@ import {
   encodeEvent,
   encodeHistories,
   encodeInstance,
-  encodePatch,
   instanceColumnList,
+  PATCH_SPEC,
   runnableNames,
   type Row,
   type RowCodec,
 } from './instance-row.js';
 import { runDurexMigrations } from './migrations/run-migrations.js';
-import { PostgresStatements, type NamedStatement } from './postgres.sql.js';
+import { PostgresStatements, TRANSITION_EVENT_PARAMS, TRANSITION_PARAMS, type NamedStatement } from './postgres.sql.js';
 import { escapeLike, groupColumn, orderClause, whereClause, type FilterSyntax } from './query-filter.js';
 
 /** Rows per INSERT statement, and the most JSON one statement carries, before a batch is split. */
@@ -45,7 +45,12 @@ export interface PostgresContext {
   pool: Pool;
   statements: PostgresStatements;
   channel: string;
+  /** Rows this storage inserted until it looked at the table's statistics (see `ensureStatistics`); null once it has. */
+  insertedBeforeStats?: number | null;
 }
+
+/** Rows inserted by one process before it checks that the instances table has statistics. */
+const ROWS_BEFORE_STATS_CHECK = 1000;
 
 type Session = Pool | PoolClient;
 
@@ -91,6 +96,7 @@ export class PostgresDialect implements DurexDialect {
     } catch (error) {
       throw await this.translateError(error);
     }
+    if (!this.inTransaction) this.ensureStatistics(instances.length);
   }
 
   async insertWithin(manager: EntityManager, instances: readonly Instance[]): Promise<void> {
@@ -140,12 +146,17 @@ export class PostgresDialect implements DurexDialect {
 
   async delete(ids: readonly string[]): Promise<number> {
     if (!ids.length) return 0;
-    return this.affected(this.ctx.statements.delete, [ids]);
+    return this.atomically(async (session) => {
+      const deleted = await this.affected(this.ctx.statements.delete, [ids], session);
+      await this.run(this.ctx.statements.deleteHistory, [ids], session);
+      return deleted;
+    });
   }
 
   async cleanup(before: Date, limit: number): Promise<number> {
     if (limit <= 0) return 0;
-    return this.affected(this.ctx.statements.cleanup, [before, limit]);
+    const [row] = await this.run(this.ctx.statements.cleanup, [before, limit]);
+    return Number(row?.deleted ?? 0);
   }
 
   async find(query: InstanceQuery): Promise<Instance[]> {
@@ -255,26 +266,38 @@ export class PostgresDialect implements DurexDialect {
     }
   }
 
+  /**
+   * Makes sure the instances table has planner statistics once it holds real work. A table that was
+   * never analyzed (a new deployment, before autovacuum's first visit, which can take a minute)
+   * makes the planner guess that almost no row is ready, and it then claims by sorting every ready
+   * row instead of walking the claim index: each claim of 10 costs a sort of the whole backlog.
+   * So after its first thousand inserts, a process checks, once, and analyzes the table if nobody
+   * has. In the background: the insert does not wait, and a failure (no right to ANALYZE) only
+   * leaves it to autovacuum.
+   */
+  private ensureStatistics(inserted: number): void {
+    const ctx = this.ctx;
+    if (ctx.insertedBeforeStats === null) return;
+    ctx.insertedBeforeStats = (ctx.insertedBeforeStats ?? 0) + inserted;
+    if (ctx.insertedBeforeStats < ROWS_BEFORE_STATS_CHECK) return;
+    ctx.insertedBeforeStats = null;
+    const table = ctx.statements.instances;
+    void (async () => {
+      const { rows } = await ctx.pool.query<{ never: boolean }>(
+        `SELECT last_analyze IS NULL AND last_autoanalyze IS NULL AS never FROM pg_stat_all_tables WHERE relid = $1::regclass`,
+        [table],
+      );
+      if (rows[0]?.never) await ctx.pool.query(`ANALYZE ${table}`);
+    })().catch(() => undefined);
+  }
+
   private async insertChunk(session: Session, chunk: InsertChunk): Promise<void> {
     const payload = chunk.readyNames.length ? readyPayload(chunk.readyNames) : null;
     await this.run(this.ctx.statements.insert, [chunk.rows, chunk.events, this.ctx.channel, payload], session);
   }
 
   private async applyTransitions(session: Session, transitions: readonly Transition[]) {
-    const batch = transitions.map((t) => {
-      const children = t.children ?? [];
-      return {
-        id: t.id,
-        statuses: t.guard.statuses,
-        owner: t.guard.leaseOwner ?? null,
-        expired_before: t.guard.leaseExpiredBefore ?? null,
-        patch: encodePatch(t.patch, PG_CODEC),
-        events: t.events.map((event) => encodeEvent(t.id, event, PG_CODEC)),
-        children: children.map((child) => encodeInstance(child, PG_CODEC)),
-        child_events: encodeHistories(children, PG_CODEC),
-      };
-    });
-    const [row] = await this.run(this.ctx.statements.transition, [JSON.stringify(batch), this.ctx.channel], session);
+    const [row] = await this.run(this.ctx.statements.transition, [...encodeTransitions(transitions), this.ctx.channel], session);
     const applied = new Set((row?.applied as number[] | undefined) ?? []);
     const created = new Set((row?.created as string[] | undefined) ?? []);
     return transitions.map((t, index) =>
@@ -317,8 +340,8 @@ export class PostgresDialect implements DurexDialect {
     return (await this.session.query<QueryResultRow>(text, values)).rows;
   }
 
-  private async affected(statement: NamedStatement, values: unknown[]): Promise<number> {
-    const result = await this.session.query({ name: statement.name, text: statement.text, values });
+  private async affected(statement: NamedStatement, values: unknown[], session: Session = this.session): Promise<number> {
+    const result = await session.query({ name: statement.name, text: statement.text, values });
     return result.rowCount ?? 0;
   }
 }
@@ -341,7 +364,8 @@ class PostgresFilter implements FilterSyntax {
   }
 
   hasAllTags(tags: readonly string[]): string {
-    return `tags @> ${this.bind(tags)}::text[]`;
+    // The second condition matches the predicate of the partial GIN index, which holds tagged rows only.
+    return `tags @> ${this.bind(tags)}::text[] AND tags <> '{}'::text[]`;
   }
 
   startsWith(column: string, prefix: string): string {
@@ -375,6 +399,41 @@ function notificationPayloads(notification: StorageNotification): string[] {
   }
   if (ids.length) payloads.push(JSON.stringify({ type: 'cancelled', ids }));
   return payloads;
+}
+
+/**
+ * A batch of transitions as the transition statement's parameters (see `transitionText`): one array
+ * per guard field and patch column, a bit mask of the columns each patch sets, the JSON columns as
+ * jsonb arrays, the events as parallel arrays, and the children with their history.
+ */
+function encodeTransitions(transitions: readonly Transition[]): unknown[] {
+  const batch = TRANSITION_PARAMS.map((): unknown[] => []);
+  const json = PATCH_SPEC.filter(({ kind }) => kind === 'json').map((spec) => ({ spec, values: [] as unknown[] }));
+  const events = TRANSITION_EVENT_PARAMS.map((): unknown[] => []);
+  const children: Row[] = [];
+  const childOrds: number[] = [];
+  const childEvents: Row[] = [];
+  transitions.forEach((t, index) => {
+    const ord = index + 1;
+    const row: unknown[] = [t.id, t.guard.statuses.join(','), t.guard.leaseOwner ?? null, t.guard.leaseExpiredBefore ?? null, 0];
+    PATCH_SPEC.forEach(({ field, kind }, bit) => {
+      const value = t.patch[field];
+      if (value !== undefined) row[4] = (row[4] as number) | (1 << bit);
+      if (kind !== 'json') row.push(value === undefined ? null : value);
+    });
+    row.forEach((value, column) => batch[column]!.push(value));
+    for (const { spec, values } of json) values.push(t.patch[spec.field] ?? null);
+    for (const event of t.events) {
+      const encoded = encodeEvent(t.id, event, PG_CODEC);
+      events.forEach((values, column) => values.push(column === 0 ? ord : encoded[TRANSITION_EVENT_PARAMS[column]![0]]));
+    }
+    for (const child of t.children ?? []) {
+      children.push(encodeInstance(child, PG_CODEC));
+      childOrds.push(ord);
+    }
+    childEvents.push(...encodeHistories(t.children ?? [], PG_CODEC));
+  });
+  return [...batch, ...json.map(({ values }) => JSON.stringify(values)), ...events, JSON.stringify(children), childOrds, JSON.stringify(childEvents)];
 }
 
 /** Part of an insert batch, serialised once: the rows, their history and the names it makes runnable. */

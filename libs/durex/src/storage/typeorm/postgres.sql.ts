@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClaimKind } from './dialect.interface.js';
-import { EVENT_COLUMNS, PATCH_COLUMNS, instanceColumnList } from './instance-row.js';
+import { type ColumnKind, EVENT_COLUMNS, instanceColumnList, PATCH_SPEC } from './instance-row.js';
 
 /** A statement with a stable name, so node-postgres prepares it once per connection. */
 export interface NamedStatement {
@@ -48,6 +48,7 @@ export class PostgresStatements {
   readonly history: NamedStatement;
   readonly transition: NamedStatement;
   readonly delete: NamedStatement;
+  readonly deleteHistory: NamedStatement;
   readonly cleanup: NamedStatement;
   readonly renewLeases: NamedStatement;
   readonly findExpiredLeases: NamedStatement;
@@ -80,61 +81,24 @@ FROM ins`);
     this.get = named(`SELECT ${columns} FROM ${I} WHERE id = $1`);
     this.history = named(`SELECT ${EVENT_LIST} FROM ${E} WHERE instance_id = $1 ORDER BY id`);
 
-    // $1 the batch: [{ id, statuses, owner, expired_before, patch, events, children, child_events }],
-    // $2 channel. Each transition is guarded on its own: one whose guard fails changes nothing,
-    // and the others still apply.
-    const patchList = PATCH_COLUMNS.join(', ');
-    const patchValues = PATCH_COLUMNS.map((c) => `p.${c}`).join(', ');
-    this.transition = named(`WITH t AS (
-  SELECT j.ordinality::int AS ord, x.*
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j,
-    jsonb_to_record(j.value) AS x(id text, statuses text[], owner text, expired_before timestamptz,
-      patch jsonb, events jsonb, children jsonb, child_events jsonb)
-), upd AS (
-  UPDATE ${I} AS i SET (${patchList}) = (SELECT ${patchValues} FROM jsonb_populate_record(i, t.patch) AS p)
-  FROM t
-  WHERE i.id = t.id AND i.status = ANY(t.statuses)
-    AND (t.owner IS NULL OR i.lease_owner = t.owner)
-    AND (t.expired_before IS NULL OR i.lease_expires_at < t.expired_before)
-  RETURNING t.ord, i.name, i.status
-), ev AS (
-  INSERT INTO ${E} (${EVENT_LIST})
-  SELECT ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}
-  FROM upd JOIN t ON t.ord = upd.ord
-    CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${E}, t.events) WITH ORDINALITY AS e
-  ORDER BY t.ord, e.ordinality
-), kids AS (
-  INSERT INTO ${I} (${columns})
-  SELECT ${instanceColumnList('c')}
-  FROM upd JOIN t ON t.ord = upd.ord
-    CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${I}, t.children) WITH ORDINALITY AS c
-  ORDER BY t.ord, c.ordinality
-  ON CONFLICT (unique_key) WHERE ${ACTIVE_KEY} DO NOTHING
-  RETURNING id, name, status
-), kid_ev AS (
-  INSERT INTO ${E} (${EVENT_LIST})
-  SELECT ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}
-  FROM upd JOIN t ON t.ord = upd.ord
-    CROSS JOIN LATERAL jsonb_populate_recordset(NULL::${E}, t.child_events) WITH ORDINALITY AS e
-  WHERE e.instance_id IN (SELECT id FROM kids)
-  ORDER BY t.ord, e.ordinality
-), note AS (
-  SELECT pg_notify($2, CASE WHEN length(n.payload) <= ${NOTIFY_LIMIT} THEN n.payload ELSE '{"type":"ready"}' END)
-  FROM (
-    SELECT json_build_object('type', 'ready', 'names', array_agg(DISTINCT r.name))::text AS payload
-    FROM (SELECT name, status FROM upd UNION ALL SELECT name, status FROM kids) r
-    WHERE r.${RUNNABLE}
-    HAVING count(*) > 0
-  ) n
-)
-SELECT ARRAY(SELECT ord FROM upd) AS applied, ARRAY(SELECT id FROM kids) AS created,
-  (SELECT count(*) FROM note)::int AS notified`);
+    this.transition = named(transitionText(I, E));
 
+    // History has no foreign key to cascade along (see the lean-indexes migration): the storage
+    // deletes it. After the instances, in a statement of its own in the same transaction, so it also
+    // sees events a transition committed while the delete waited for its row lock.
     this.delete = named(`DELETE FROM ${I} WHERE id = ANY($1::text[])`);
-    // SKIP LOCKED: two processes cleaning at once take different rows instead of waiting.
-    this.cleanup = named(`DELETE FROM ${I} WHERE id IN (
-  SELECT id FROM ${I} WHERE ${CLEANABLE} AND completed_at < $1
-  ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED)`);
+    this.deleteHistory = named(`DELETE FROM ${E} WHERE instance_id = ANY($1::text[])`);
+    // SKIP LOCKED: two processes cleaning at once take different rows instead of waiting. Finished
+    // instances get no more events, so their history can go in the same statement.
+    this.cleanup = named(`WITH gone AS (
+  DELETE FROM ${I} WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM ${I} WHERE ${CLEANABLE} AND completed_at < $1
+    ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED))
+  RETURNING id
+), history AS (
+  DELETE FROM ${E} WHERE instance_id = ANY(ARRAY(SELECT id FROM gone))
+)
+SELECT count(*)::int AS deleted FROM gone`);
     this.renewLeases = named(`UPDATE ${I} SET lease_expires_at = $3
 WHERE id = ANY($2::text[]) AND status = 'STARTED' AND lease_owner = $1
 RETURNING id`);
@@ -155,7 +119,9 @@ ORDER BY lease_expires_at, id LIMIT $2`);
    * The claim: one statement that picks with FOR UPDATE SKIP LOCKED, moves the rows to STARTED
    * under a lease and appends their `started` events. With per-name limits, each limited name is
    * picked by its own LIMIT (an index scan each) and the others by one shared LIMIT, instead of
-   * numbering every ready row with a window function.
+   * numbering every ready row with a window function. The picked rows are updated by their ctid
+   * (a TID scan, no second index probe per row, and no hash join with the table that the planner
+   * prefers for large claims); the rows are locked, so their ctid cannot change in between.
    */
   claim(kind: ClaimKind, limited: boolean): NamedStatement {
     const key = `${kind}:${limited}`;
@@ -173,15 +139,15 @@ ORDER BY lease_expires_at, id LIMIT $2`);
     const condition =
       kind === 'ready' ? `${RUNNABLE} AND ready_at <= $3` : `status = 'PENDING' AND deadline_at < $3`;
     const pick = (filter: string, limit: string) =>
-      `SELECT id, priority, ready_at FROM ${I} WHERE ${condition} AND ${filter}
+      `SELECT ctid, id, priority, ready_at FROM ${I} WHERE ${condition} AND ${filter}
     ORDER BY ${CLAIM_ORDER} LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
     const picked = limited
-      ? `SELECT id, priority, ready_at FROM (
-    SELECT c.id, c.priority, c.ready_at FROM unnest($6::text[], $7::int[]) AS lim(name, cap)
+      ? `SELECT ctid, id, priority, ready_at FROM (
+    SELECT c.ctid, c.id, c.priority, c.ready_at FROM unnest($6::text[], $7::int[]) AS lim(name, cap)
       CROSS JOIN LATERAL (${pick('name = lim.name', 'LEAST(lim.cap, $2)')}) c
   ) limited
   UNION ALL
-  SELECT id, priority, ready_at FROM (${pick('name = ANY($1::text[]) AND name <> ALL($6::text[])', '$2')}) unlimited
+  SELECT ctid, id, priority, ready_at FROM (${pick('name = ANY($1::text[]) AND name <> ALL($6::text[])', '$2')}) unlimited
   ORDER BY ${CLAIM_ORDER} LIMIT $2`
       : pick('name = ANY($1::text[])', '$2');
     return `WITH picked AS (
@@ -189,7 +155,7 @@ ORDER BY lease_expires_at, id LIMIT $2`);
 ), claimed AS (
   UPDATE ${I} AS i SET status = 'STARTED', attempt = i.attempt + 1, started_at = $3, completed_at = NULL,
     lease_owner = $4, lease_expires_at = $5
-  FROM picked WHERE i.id = picked.id
+  WHERE i.ctid = ANY(ARRAY(SELECT ctid FROM picked))
   RETURNING ${instanceColumnList('i')}
 ), started AS (
   INSERT INTO ${this.events} (instance_id, type, at, attempt)
@@ -197,4 +163,104 @@ ORDER BY lease_expires_at, id LIMIT $2`);
 )
 SELECT * FROM claimed ORDER BY ${CLAIM_ORDER}`;
   }
+}
+
+/** The PostgreSQL type of a patch column's array parameter. */
+const PG_ARRAY_TYPE: Record<Exclude<ColumnKind, 'json' | 'list'>, string> = { text: 'text', int: 'int', time: 'timestamptz' };
+
+/**
+ * The columns of the transition statement's per-transition arrays, in parameter order from $1:
+ * the guard, then which patch columns are set (a bit per column, in {@link PATCH_SPEC} order), then
+ * one array per patch column. JSON columns travel as one jsonb array each (element i for transition
+ * i), read only where their bit is set.
+ */
+export const TRANSITION_PARAMS = [
+  ['id', 'text'],
+  ['statuses', 'text'],
+  ['owner', 'text'],
+  ['expired_before', 'timestamptz'],
+  ['mask', 'int'],
+  ...PATCH_SPEC.filter(({ kind }) => kind !== 'json').map(({ column, kind }) => [column, PG_ARRAY_TYPE[kind as keyof typeof PG_ARRAY_TYPE]] as const),
+] as const;
+
+/** The events of a transition batch, as parallel arrays: the number of the transition (from 1), then the event's columns. */
+export const TRANSITION_EVENT_PARAMS = [
+  ['ord', 'int'],
+  ['type', 'text'],
+  ['at', 'timestamptz'],
+  ['attempt', 'int'],
+  ['error', 'text'],
+  ['duration_ms', 'float8'],
+  ['message', 'text'],
+] as const;
+
+/**
+ * A batch of guarded transitions in one statement. Every value is an array parameter with one
+ * element per transition (see {@link TRANSITION_PARAMS}), then: the JSON patch columns as jsonb
+ * arrays, the events as parallel arrays with the number of their transition, the children and
+ * their history as jsonb arrays with the number of their parent's transition, and the NOTIFY
+ * channel. Each transition is guarded on its own: one whose guard fails changes nothing and the
+ * others still apply. A column the patch does not set keeps its value, as the same datum, so a
+ * large (TOASTed) `data` is not rewritten by a status change. Arrays rather than one jsonb batch:
+ * the planner sees how many elements an array has, and no row is assembled from JSON per column.
+ */
+function transitionText(I: string, E: string): string {
+  let n = 0;
+  const param = () => `$${++n}`;
+  const batchColumns = TRANSITION_PARAMS.map(([column, type]) => ({ column, cast: `${param()}::${type}[]` }));
+  const jsonParams = Object.fromEntries(PATCH_SPEC.filter(({ kind }) => kind === 'json').map(({ column }) => [column, param()]));
+  const eventParams = TRANSITION_EVENT_PARAMS.map(([name, type]) => ({ name, cast: `${param()}::${type}[]` }));
+  const children = param();
+  const childOrds = param();
+  const childEvents = param();
+  const channel = param();
+  const set = PATCH_SPEC.map(({ column, kind }, bit) => {
+    // A JSON null in the array stands for SQL NULL, as it did in a jsonb patch.
+    const value = kind === 'json' ? `NULLIF(${jsonParams[column]}::jsonb -> (t.ord - 1), 'null'::jsonb)` : `t.${column}`;
+    return `${column} = CASE WHEN t.mask & ${1 << bit} <> 0 THEN ${value} ELSE i.${column} END`;
+  }).join(',\n    ');
+  const columns = instanceColumnList();
+  const events = EVENT_COLUMNS.join(', ');
+  return `WITH t AS (
+  SELECT x.*, x.n::int AS ord FROM unnest(${batchColumns.map((c) => c.cast).join(', ')}) WITH ORDINALITY
+    AS x(${batchColumns.map((c) => c.column).join(', ')}, n)
+), upd AS (
+  UPDATE ${I} AS i SET ${set}
+  FROM t
+  WHERE i.id = ANY($1::text[]) AND i.id = t.id AND i.status = ANY(string_to_array(t.statuses, ','))
+    AND (t.owner IS NULL OR i.lease_owner = t.owner)
+    AND (t.expired_before IS NULL OR i.lease_expires_at < t.expired_before)
+  RETURNING t.ord, i.id, i.name, i.status
+), ev AS (
+  INSERT INTO ${E} (${events})
+  SELECT upd.id, e.type, e.at, e.attempt, e.error, e.duration_ms, e.message
+  FROM unnest(${eventParams.map((e) => e.cast).join(', ')}) WITH ORDINALITY AS e(${eventParams.map((e) => e.name).join(', ')}, n)
+    JOIN upd ON upd.ord = e.ord
+  ORDER BY e.n
+), kids AS (
+  INSERT INTO ${I} (${columns})
+  SELECT ${instanceColumnList('c')}
+  FROM jsonb_populate_recordset(NULL::${I}, ${children}::jsonb) WITH ORDINALITY AS c
+    JOIN unnest(${childOrds}::int[]) WITH ORDINALITY AS p(ord, n) ON p.n = c.ordinality
+  WHERE p.ord IN (SELECT ord FROM upd)
+  ORDER BY c.ordinality
+  ON CONFLICT (unique_key) WHERE ${ACTIVE_KEY} DO NOTHING
+  RETURNING id, name, status
+), kid_ev AS (
+  INSERT INTO ${E} (${events})
+  SELECT ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}
+  FROM jsonb_populate_recordset(NULL::${E}, ${childEvents}::jsonb) WITH ORDINALITY AS e
+  WHERE e.instance_id IN (SELECT id FROM kids)
+  ORDER BY e.ordinality
+), note AS (
+  SELECT pg_notify(${channel}, CASE WHEN length(n.payload) <= ${NOTIFY_LIMIT} THEN n.payload ELSE '{"type":"ready"}' END)
+  FROM (
+    SELECT json_build_object('type', 'ready', 'names', array_agg(DISTINCT r.name))::text AS payload
+    FROM (SELECT name, status FROM upd UNION ALL SELECT name, status FROM kids) r
+    WHERE r.${RUNNABLE}
+    HAVING count(*) > 0
+  ) n
+)
+SELECT ARRAY(SELECT ord FROM upd) AS applied, ARRAY(SELECT id FROM kids) AS created,
+  (SELECT count(*) FROM note)::int AS notified`;
 }

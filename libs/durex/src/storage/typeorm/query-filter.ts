@@ -38,7 +38,12 @@ export function whereClause(query: InstanceQuery, syntax: FilterSyntax): string 
   };
   equal('name', query.name);
   equal('parent_id', query.parentId);
-  equal('correlation_id', query.correlationId);
+  if (query.correlationId !== undefined) {
+    // Spelled for the partial index on correlation_id (only rows whose correlation id is not their
+    // own id): the root of a workflow is found through the primary key instead.
+    const value = () => syntax.bind(query.correlationId);
+    conditions.push(`((id = ${value()} AND correlation_id = ${value()}) OR (correlation_id = ${value()} AND correlation_id <> id))`);
+  }
   equal('trace_id', query.traceId);
   if (query.tags?.length) conditions.push(syntax.hasAllTags(query.tags));
   if (query.idPrefix !== undefined) conditions.push(syntax.startsWith('id', query.idPrefix));
