@@ -56,8 +56,21 @@ export interface ExecutorOptions {
   defaultRepeatInterval?: number;
   /** Longest sleep between looks at storage when no notification arrives. @default 1000 */
   pollInterval?: number;
-  /** Most instances claimed per storage round trip. @default 10 */
+  /** Most instances claimed per storage round trip. @default 10, or `parallelism + prefetch` with a prefetch */
   claimBatchSize?: number;
+  /**
+   * How many claimed instances this process may hold beyond its running ones (a local queue), so
+   * one claim takes many instances instead of one per free worker. It pays when jobs are short and
+   * the claim round trip is what limits throughput (hundreds for no-op jobs). The buffer is refilled
+   * once it falls to half. Buffered instances are claimed: they hold leases (renewed like running
+   * ones), are not available to other processes, expire at their deadline, and a clean shutdown hands
+   * them back as PENDING without spending an attempt. The trade-off is a crash: like the running
+   * ones, they are reclaimed only when their lease expires (`lease.duration`), and that reclaim
+   * spends an attempt although they never ran, so a command with no retries left ends FAILED
+   * (or dead-lettered) without having run. Give such commands retries, or keep the buffer off.
+   * @default 0
+   */
+  prefetch?: number;
   /** How long `stop()` lets running handlers finish before aborting them. @default 30000 */
   gracefulShutdown?: number;
   /** Most concurrent executions per command name, in this process. */
@@ -92,8 +105,10 @@ export interface ExecutorOptions {
   /** Largest serialised `data` (and `metadata`), in bytes. @default 1048576 */
   maxPayloadBytes?: number;
   /**
-   * How long finished attempts wait to be written together in one storage round trip. 0 still groups
-   * the attempts that finish in the same turn of the event loop. @default 0
+   * How long a finished attempt waits, when no write is in flight, for others to be written with it
+   * in one storage round trip. 0 still groups the attempts that finish in the same turn of the event
+   * loop; and while a write is in flight, outcomes always collect and go out together when it
+   * returns. @default 0
    */
   completionBatchDelay?: number;
   /** Identifies this process in leases. @default `<hostname>:<pid>:<random>` */
@@ -109,6 +124,7 @@ export interface ResolvedExecutorOptions {
   defaultRepeatInterval: number;
   pollInterval: number;
   claimBatchSize: number;
+  prefetch: number;
   gracefulShutdown: number;
   rateLimiter: RateLimiter;
   deadLetterQueue: boolean;
@@ -177,7 +193,8 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
     defaultTimeout: options.defaultTimeout ?? 0,
     defaultRepeatInterval: options.defaultRepeatInterval ?? 60_000,
     pollInterval: options.pollInterval ?? 1_000,
-    claimBatchSize: options.claimBatchSize ?? 10,
+    claimBatchSize: options.claimBatchSize ?? (options.prefetch ? (options.parallelism ?? 4) + options.prefetch : 10),
+    prefetch: options.prefetch ?? 0,
     gracefulShutdown: options.gracefulShutdown ?? 30_000,
     rateLimiter,
     deadLetterQueue: options.deadLetterQueue ?? false,
@@ -205,6 +222,7 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
   positive('defaultRepeatInterval', resolved.defaultRepeatInterval);
   positive('pollInterval', resolved.pollInterval);
   integer('claimBatchSize', resolved.claimBatchSize, 1);
+  integer('prefetch', resolved.prefetch, 0);
   nonNegative('gracefulShutdown', resolved.gracefulShutdown);
   positive('metricsInterval', resolved.metricsInterval);
   positive('maxPayloadBytes', resolved.payloadLimits.maxBytes);

@@ -91,7 +91,7 @@ export class Executor {
     this.workerId = this.options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.factory = new InstanceFactory(this.registry, this.options);
     this.events = new LifecycleEvents(this.options.logger);
-    this.writer = new TransitionWriter(storage, this.options.completionBatchDelay);
+    this.writer = new TransitionWriter(storage, this.options.completionBatchDelay, () => this.scheduler.wake());
     this.pool = new WorkerPool(
       this.options,
       this.registry,
@@ -172,6 +172,7 @@ export class Executor {
     this.state = 'stopping';
     if (wasRunning) {
       await this.scheduler.stop();
+      this.pool.handBackBuffered('the executor shut down');
       const maintenance = this.tasks.slice(1);
       await Promise.all(maintenance.map((task) => task.stop()));
       if (!(await this.pool.drain(this.options.gracefulShutdown))) {

@@ -6,10 +6,13 @@ import type { WorkerPool } from './worker-pool.js';
 const MAX_ERROR_BACKOFF = 5_000;
 
 /**
- * The claim loop. It claims as many ready instances as there are free workers (in batches, within
- * the concurrency limits), and otherwise sleeps until the earliest `readyAt` or deadline it knows of,
- * a wake-up (new work, a worker freed, a notification from another process), or `pollInterval` as
- * the fallback. So a delayed instance starts when it is due, not at the next poll.
+ * The claim loop. It claims as many ready instances as there are free workers, plus the `prefetch`
+ * buffer (in batches, within the concurrency limits), and otherwise sleeps until the earliest
+ * `readyAt` or deadline it knows of, a wake-up (new work, a worker freed, an outcome written, a
+ * notification from another process), or `pollInterval` as the fallback. So a delayed instance
+ * starts when it is due, not at the next poll. With a buffer, it refills only once the buffer has
+ * fallen to half, so each claim takes a large batch; and it stops claiming while too many outcomes
+ * wait to be written, so a slow database is not handed ever more work.
  */
 export class Scheduler {
   private stopping = false;
@@ -20,6 +23,8 @@ export class Scheduler {
   private failures = 0;
   /** The time the last claim looked for ready work at. */
   private claimedUpTo = 0;
+  /** Most outcomes waiting to be written before claims pause. */
+  private readonly maxUnwritten: number;
 
   constructor(
     private readonly storage: DurexStorage,
@@ -27,7 +32,9 @@ export class Scheduler {
     private readonly registry: HandlerRegistry,
     private readonly pool: WorkerPool,
     private readonly owner: string,
-  ) {}
+  ) {
+    this.maxUnwritten = Math.max(1_000, 2 * (options.parallelism + options.prefetch));
+  }
 
   start(): void {
     this.stopping = false;
@@ -66,14 +73,18 @@ export class Scheduler {
     const now = this.options.clock.now();
     this.claimedUpTo = now;
     if (now >= this.overdueCheckAt) await this.expireOverdue(names, now);
+    if (!this.wantsWork()) return false;
     const limiter = this.options.rateLimiter;
-    const limit = Math.min(this.pool.freeSlots, this.options.claimBatchSize, limiter.globalAvailable());
+    // Buffered instances will need permits too, so they count against the concurrency limits.
+    const room = (name: string) => limiter.available(name) - this.pool.bufferedOf(name);
+    const limit = Math.min(this.pool.capacity, this.options.claimBatchSize, limiter.globalAvailable() - this.pool.buffered);
     if (limit <= 0) return false;
-    const eligible = names.filter((name) => limiter.available(name) > 0);
+    const limitedNames = limiter.limitedNames();
+    const eligible = names.filter((name) => !limitedNames.includes(name) || room(name) > 0);
     if (!eligible.length) return false;
     const perNameLimits: Record<string, number> = {};
-    for (const name of limiter.limitedNames()) {
-      const available = limiter.available(name);
+    for (const name of limitedNames) {
+      const available = room(name);
       if (eligible.includes(name) && available < limit) perNameLimits[name] = available;
     }
     const claimed = await this.storage.claim({
@@ -84,8 +95,13 @@ export class Scheduler {
       names: eligible,
       perNameLimits,
     });
-    for (const instance of claimed) this.pool.launch(instance);
+    this.pool.accept(claimed);
     return claimed.length === limit;
+  }
+
+  /** A claim is due: there is room, the buffer is at most half full, and the writer keeps up. */
+  private wantsWork(): boolean {
+    return this.pool.capacity > 0 && this.pool.buffered <= this.options.prefetch / 2 && this.pool.unwritten < this.maxUnwritten;
   }
 
   /** Expires queued instances whose deadline passed, even when every worker is busy. */
@@ -100,13 +116,14 @@ export class Scheduler {
       overdueOnly: true,
     });
     for (const instance of overdue) this.pool.expire(instance);
+    this.pool.expireBuffered(now);
     if (overdue.length === this.options.claimBatchSize) this.overdueCheckAt = now;
   }
 
   /** How long to sleep when nothing more can be claimed now. */
   private async idleTime(): Promise<number> {
     const poll = this.options.pollInterval;
-    if (this.pool.freeSlots <= 0) return Math.max(0, Math.min(poll, this.overdueCheckAt - this.options.clock.now()));
+    if (!this.wantsWork()) return Math.max(0, Math.min(poll, this.overdueCheckAt - this.options.clock.now()));
     const next = await this.storage.nextWakeAt(this.registry.claimableNames());
     const now = this.options.clock.now();
     if (!next) return poll;

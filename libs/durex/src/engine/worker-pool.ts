@@ -38,10 +38,13 @@ export type TerminalListener = (instance: Instance) => void;
 /**
  * Runs claimed instances: at most `parallelism` at once, each through middleware, timeout and abort,
  * and writes each outcome as a guarded transition. It is also where failures are decided: retry with
- * backoff, or Recover then FAILED / DEAD_LETTER.
+ * backoff, or Recover then FAILED / DEAD_LETTER. Claimed instances beyond the free workers (the
+ * `prefetch` buffer) wait here, in claim order, under their lease.
  */
 export class WorkerPool {
   private readonly running = new Map<string, Running>();
+  /** Claimed instances waiting for a worker, in claim order. */
+  private readonly buffer = new Map<string, Instance>();
   /** Every attempt and expiry not yet fully recorded, slot held or not: what a drain waits for. */
   private readonly pending = new Set<Promise<void>>();
   /** Outcome writes in flight, by instance id. */
@@ -62,20 +65,76 @@ export class WorkerPool {
     return this.running.size;
   }
 
-  get freeSlots(): number {
-    return this.options.parallelism - this.running.size;
+  /** Claimed instances waiting for a worker. */
+  get buffered(): number {
+    return this.buffer.size;
   }
 
-  runningIds(): string[] {
-    return [...this.running.keys()];
+  /** How many more instances this pool can take: free workers plus free room in the prefetch buffer. */
+  get capacity(): number {
+    return this.options.parallelism + this.options.prefetch - this.running.size - this.buffer.size;
+  }
+
+  /** Outcomes queued for writing or being written. */
+  get unwritten(): number {
+    return this.writer.backlog;
+  }
+
+  /** Buffered instances of one command name. */
+  bufferedOf(name: string): number {
+    let count = 0;
+    for (const instance of this.buffer.values()) if (instance.name === name) count += 1;
+    return count;
+  }
+
+  /** Every instance whose lease this process must keep: running, buffered, or with its outcome not yet written. */
+  heldIds(): string[] {
+    return [...new Set([...this.running.keys(), ...this.buffer.keys(), ...this.settling.keys()])];
   }
 
   isRunning(id: string): boolean {
     return this.running.has(id);
   }
 
+  /** Takes claimed instances: free workers start on them now, the rest wait in the buffer. */
+  accept(instances: readonly Instance[]): void {
+    for (const instance of instances) this.buffer.set(instance.id, instance);
+    this.pump();
+  }
+
+  /**
+   * Hands every buffered instance back as PENDING, without spending an attempt (shutdown): they
+   * were claimed but never started. `drain` waits for the writes.
+   */
+  handBackBuffered(why: string): void {
+    const guard = outcome.ownLease(this.owner);
+    for (const instance of this.buffer.values()) {
+      const write = this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded: [] }, why));
+      this.track(write.then(() => undefined), instance, 'hand back');
+    }
+    this.buffer.clear();
+  }
+
+  /** Expires buffered instances whose deadline passed, as the scheduler does for queued ones. */
+  expireBuffered(now: number): void {
+    for (const instance of this.buffer.values()) {
+      if (!instance.isOverdue(now)) continue;
+      this.buffer.delete(instance.id);
+      this.expire(instance);
+    }
+  }
+
+  /** Starts buffered instances while workers are free. */
+  private pump(): void {
+    while (this.running.size < this.options.parallelism && this.buffer.size) {
+      const next = this.buffer.values().next().value as Instance;
+      this.buffer.delete(next.id);
+      this.launch(next);
+    }
+  }
+
   /** Starts executing a claimed instance without waiting for it. */
-  launch(instance: Instance): void {
+  private launch(instance: Instance): void {
     const controller = new AbortController();
     this.running.set(instance.id, { instance, controller });
     void this.track(this.execute(instance, controller), instance, 'record the outcome of').finally(() => this.free(instance.id));
@@ -99,11 +158,17 @@ export class WorkerPool {
    * when the write returns, so the next claim overlaps the batched write instead of waiting for it.
    */
   private free(id: string): void {
-    if (this.running.delete(id)) this.onSettled();
+    if (!this.running.delete(id)) return;
+    this.pump();
+    this.onSettled();
   }
 
-  /** Aborts a running attempt; its outcome is then discarded (cancel, lost lease) or handed back (shutdown). */
+  /**
+   * Aborts a running attempt; its outcome is then discarded (cancel, lost lease) or handed back
+   * (shutdown). A buffered instance that was cancelled or lost its lease is simply dropped.
+   */
   abort(id: string, why: CommandAbortedError['why']): boolean {
+    if (why !== 'shutdown' && this.buffer.delete(id)) return true;
     const running = this.running.get(id);
     if (!running) return false;
     running.controller.abort(new CommandAbortedError(why));
