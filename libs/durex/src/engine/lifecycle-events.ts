@@ -46,6 +46,11 @@ export class LifecycleEvents {
     return () => set.delete(listener);
   }
 
+  /** True when someone listens to `type`: events nobody hears are not built (their snapshot is a deep copy). */
+  wants(type: DurexEventType): boolean {
+    return Boolean(this.listeners.get(type)?.size || this.listeners.get('*')?.size);
+  }
+
   emit(event: DurexEvent): void {
     for (const listener of [...(this.listeners.get(event.type) ?? []), ...(this.listeners.get('*') ?? [])]) {
       try {

@@ -5,7 +5,7 @@ import type { Instance } from '../core/instance.js';
 import type { Result } from '../core/result.js';
 import { isTerminal, type Status } from '../core/status.js';
 import type { Transition, TransitionGuard } from '../storage/storage.interface.js';
-import { type HandlerEnvironment, runHandler, toResult } from './attempt.js';
+import { AttemptAbort, type HandlerEnvironment, runHandler, toResult } from './attempt.js';
 import { assertJsonPayload } from '../core/json.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { CommandDefinition, HandlerRegistry } from './handler-registry.js';
@@ -29,10 +29,10 @@ const EVENT_OF_STATUS: Record<Status, DurexEventType> = {
 
 interface Running {
   instance: Instance;
-  controller: AbortController;
+  abort: AttemptAbort;
 }
 
-/** Called after an instance reached a final status in this process. */
+/** Called after an instance reached a final status in this process (with the instance as it ran; only its name is read). */
 export type TerminalListener = (instance: Instance) => void;
 
 /**
@@ -110,7 +110,7 @@ export class WorkerPool {
     const guard = outcome.ownLease(this.owner);
     for (const instance of this.buffer.values()) {
       const write = this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded: [] }, why));
-      this.track(write.then(() => undefined), instance, 'hand back');
+      this.track(write, instance, 'hand back');
     }
     this.buffer.clear();
   }
@@ -135,9 +135,9 @@ export class WorkerPool {
 
   /** Starts executing a claimed instance without waiting for it. */
   private launch(instance: Instance): void {
-    const controller = new AbortController();
-    this.running.set(instance.id, { instance, controller });
-    void this.track(this.execute(instance, controller), instance, 'record the outcome of').finally(() => this.free(instance.id));
+    const abort = new AttemptAbort();
+    this.running.set(instance.id, { instance, abort });
+    this.track(this.execute(instance, abort), instance, 'record the outcome of', () => this.free(instance.id));
   }
 
   /** Runs an instance whose deadline passed, outside the parallelism limit: expiry must not wait for a free worker. */
@@ -145,10 +145,19 @@ export class WorkerPool {
     this.track(this.runExpired(instance, this.registry.get(instance.name)), instance, 'expire');
   }
 
-  private track(work: Promise<void>, instance: Instance, what: string): Promise<void> {
-    const done: Promise<void> = work
-      .catch((error: unknown) => this.options.logger.error(`durex: could not ${what} ${describe(instance)}: ${errorMessage(error)}`))
-      .finally(() => this.pending.delete(done));
+  /** Waits for work in `pending` (what a drain waits for), logs its failure, then calls `after`. */
+  private track(work: Promise<unknown>, instance: Instance, what: string, after?: () => void): Promise<void> {
+    const done: Promise<void> = work.then(
+      () => {
+        this.pending.delete(done);
+        after?.();
+      },
+      (error: unknown) => {
+        this.options.logger.error(`durex: could not ${what} ${describe(instance)}: ${errorMessage(error)}`);
+        this.pending.delete(done);
+        after?.();
+      },
+    );
     this.pending.add(done);
     return done;
   }
@@ -171,7 +180,7 @@ export class WorkerPool {
     if (why !== 'shutdown' && this.buffer.delete(id)) return true;
     const running = this.running.get(id);
     if (!running) return false;
-    running.controller.abort(new CommandAbortedError(why));
+    running.abort.abort(new CommandAbortedError(why));
     return true;
   }
 
@@ -211,7 +220,7 @@ export class WorkerPool {
     let recoverError: Error | undefined;
     if (handler?.recover) {
       try {
-        const result = await runHandler(instance, new AbortController(), this.environment(instance, guard), (ctx) =>
+        const result = await runHandler(instance, new AttemptAbort(), this.environment(instance, guard), (ctx) =>
           handler.recover!(instance, error, ctx),
         );
         children = await this.factory.children(result.commands, instance);
@@ -228,7 +237,7 @@ export class WorkerPool {
     return this.settle(instance, transition, { error, durationMs });
   }
 
-  private async execute(instance: Instance, controller: AbortController): Promise<void> {
+  private async execute(instance: Instance, abort: AttemptAbort): Promise<void> {
     const handler = this.registry.get(instance.name);
     const guard = outcome.ownLease(this.owner);
     if (!handler) {
@@ -244,17 +253,28 @@ export class WorkerPool {
     }
     const started = this.options.clock.now();
     this.options.metrics.commandStarted(instance.name);
-    const startedEvent = { type: 'started', instance: instance.clone(), at: new Date(started) } as const;
-    const previous = this.settling.get(instance.id);
-    if (previous) void previous.then(() => this.events.emit(startedEvent));
-    else this.events.emit(startedEvent);
+    if (this.events.wants('started')) {
+      const startedEvent = { type: 'started', instance: instance.clone(), at: new Date(started) } as const;
+      const previous = this.settling.get(instance.id);
+      if (previous) void previous.then(() => this.events.emit(startedEvent), () => this.events.emit(startedEvent));
+      else this.events.emit(startedEvent);
+    }
     let result: Result | undefined;
     let failure: Error | undefined;
     try {
-      result = await runHandler(instance, controller, this.environment(instance, guard), (ctx) =>
-        composeMiddleware(this.options.middleware, { instance, handler, signal: controller.signal }, async () =>
-          toResult(instance.name, await handler.execute(instance, ctx)),
-        )(),
+      // The middleware context's signal, like the handler's, is created only if read.
+      const middlewareContext = {
+        instance,
+        handler,
+        get signal() {
+          return abort.signal;
+        },
+      };
+      const middleware = this.options.middleware;
+      result = await runHandler(instance, abort, this.environment(instance, guard), (ctx) =>
+        middleware.length
+          ? composeMiddleware(middleware, middlewareContext, async () => toResult(instance.name, await handler.execute(instance, ctx)))()
+          : handler.execute(instance, ctx),
       );
     } catch (error) {
       failure = error as Error;
@@ -262,8 +282,8 @@ export class WorkerPool {
       release();
     }
     const durationMs = this.options.clock.now() - started;
-    const reason: unknown = controller.signal.reason;
-    if (controller.signal.aborted && reason instanceof CommandAbortedError) {
+    const reason: unknown = abort.reason;
+    if (abort.aborted && reason instanceof CommandAbortedError) {
       if (reason.why === 'shutdown') {
         const { recorded, data } = changesOf(instance);
         await this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded, data }, 'the executor shut down'));
@@ -284,7 +304,7 @@ export class WorkerPool {
   }
 
   private async succeed(instance: Instance, handler: CommandDefinition, result: Result, guard: TransitionGuard, durationMs: number): Promise<void> {
-    const children = await this.factory.children(result.commands, instance);
+    const children = result.commands.length ? await this.factory.children(result.commands, instance) : [];
     const { recorded, data } = changesOf(instance);
     const input = { instance, guard, now: this.options.clock.now(), recorded, data, children };
     let transition: Transition;
@@ -310,7 +330,7 @@ export class WorkerPool {
     let handlerError: Error | undefined;
     if (handler?.expired) {
       try {
-        const result = await runHandler(instance, new AbortController(), this.environment(instance, guard), (ctx) => handler.expired!(instance, ctx));
+        const result = await runHandler(instance, new AttemptAbort(), this.environment(instance, guard), (ctx) => handler.expired!(instance, ctx));
         children = await this.factory.children(result.commands, instance);
       } catch (error) {
         handlerError = ThrownValueError.from(error);
@@ -328,21 +348,31 @@ export class WorkerPool {
   private settle(instance: Instance, transition: Transition, details: { error?: Error; durationMs?: number }): Promise<boolean> {
     const write = this.writer.write(transition);
     this.free(instance.id);
-    const settled = write.then((written) => {
-      if (!written.applied) return false;
-      const status = transition.patch.status!;
-      const snapshot = instance.clone();
-      Object.assign(snapshot, transition.patch);
-      this.events.emit({ type: EVENT_OF_STATUS[status], instance: snapshot, at: new Date(this.options.clock.now()), ...details });
-      if (isTerminal(status)) this.onTerminal(snapshot);
-      return true;
-    });
+    const done = () => {
+      if (this.settling.get(instance.id) === settled) this.settling.delete(instance.id);
+    };
     // A retried instance can be claimed again before this outcome's event is out; its next
-    // 'started' waits for it, so listeners see one instance's events in order.
-    const tracked = settled.catch(() => false).finally(() => {
-      if (this.settling.get(instance.id) === tracked) this.settling.delete(instance.id);
-    });
-    this.settling.set(instance.id, tracked);
+    // 'started' waits for `settled`, so listeners see one instance's events in order.
+    const settled: Promise<boolean> = write.then(
+      (written) => {
+        done();
+        if (!written.applied) return false;
+        const status = transition.patch.status!;
+        const type = EVENT_OF_STATUS[status];
+        if (this.events.wants(type)) {
+          const snapshot = instance.clone();
+          Object.assign(snapshot, transition.patch);
+          this.events.emit({ type, instance: snapshot, at: new Date(this.options.clock.now()), ...details });
+        }
+        if (isTerminal(status)) this.onTerminal(instance);
+        return true;
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
+    this.settling.set(instance.id, settled);
     return settled;
   }
 
@@ -357,7 +387,7 @@ export class WorkerPool {
         const written = await this.writer.write({ id: instance.id, guard, patch: { metadata }, events: [] });
         if (!written.applied) return;
         instance.metadata = metadata;
-        this.events.emit({ type: 'progress', instance: instance.clone(), at: new Date(this.options.clock.now()) });
+        if (this.events.wants('progress')) this.events.emit({ type: 'progress', instance: instance.clone(), at: new Date(this.options.clock.now()) });
       },
     };
   }
