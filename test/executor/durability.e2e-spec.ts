@@ -187,9 +187,23 @@ describe.each(STORAGE_KINDS)('executor durability on %s', (kind) => {
     await waitFor(() => ticks.length >= 3, { timeout: 10_000 });
     await Promise.all(executors.map((ex) => ex.stop()));
     expect(new Set(ticks).size).toBe(ticks.length);
-    expect(await executors[0]!.count({ name: 'durex.schedule', status: [Status.PENDING, Status.REPEATING, Status.STARTED] })).toBe(1);
+    expect(await executors[0]!.count({ tags: ['durex:schedule'], status: [Status.PENDING, Status.REPEATING, Status.STARTED] })).toBe(1);
     const seconds = ticks.map((t) => Date.parse(t)).sort((a, b) => a - b);
     for (let i = 1; i < seconds.length; i++) expect(seconds[i]! - seconds[i - 1]!).toBe(1_000);
+  });
+
+  it('leaves the schedules of commands it does not know to the processes that do', async () => {
+    const knows = await executor();
+    const other = await executor();
+    const ticks: string[] = [];
+    knows.handle('report', (cmd) => void ticks.push(String(cmd.metadata.scheduledFor)));
+    other.handle('unrelated', () => undefined);
+    await other.start();
+    await knows.schedule('everySecond', '* * * * * *', { name: 'report' });
+    await knows.start();
+    await waitFor(() => ticks.length >= 2, { timeout: 10_000 });
+    expect(await other.count({ status: Status.FAILED })).toBe(0);
+    expect((await other.schedules()).map((s) => s.name)).toEqual(['everySecond']);
   });
 
   it('lets a producer-only executor enqueue what another executor handles', async () => {

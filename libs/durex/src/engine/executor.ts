@@ -25,7 +25,16 @@ import { Scheduler } from './scheduler.js';
 import { createStuckRecovery } from './stuck-recovery.js';
 import { TransitionWriter } from './transition-writer.js';
 import { WorkerPool } from './worker-pool.js';
-import { SCHEDULE_COMMAND, type ScheduleData, scheduleCommand, scheduleData, type ScheduleInfo, scheduleKey, type ScheduleOptions } from './schedules.js';
+import {
+  SCHEDULE_TAG,
+  type ScheduleData,
+  scheduleCommand,
+  scheduleCommandName,
+  scheduleData,
+  type ScheduleInfo,
+  scheduleKey,
+  type ScheduleOptions,
+} from './schedules.js';
 
 /** Options of `add` and `addMany`. @publicApi */
 export interface AddOptions {
@@ -103,7 +112,7 @@ export class Executor {
       this.events,
     );
     this.scheduler = new Scheduler(storage, this.options, this.registry, this.pool, this.workerId);
-    this.registry.registerInternal(scheduleCommand(this.options.clock));
+    for (const name of this.options.commands) this.registry.registerInternal(scheduleCommand(name, this.options.clock));
     const { stuckRecovery, cleanup, metrics, metricsInterval, logger } = this.options;
     this.tasks = [createLeaseKeeper(storage, this.options, this.pool, this.workerId)];
     if (stuckRecovery) this.tasks.push(createStuckRecovery(storage, this.options, stuckRecovery, this.pool, this.workerId));
@@ -130,6 +139,7 @@ export class Executor {
   /** Registers a handler (the reference's `Register`). Throws if its name is taken. */
   register<T>(definition: CommandDefinition<T>): this {
     this.registry.register(definition);
+    this.registry.registerInternal(scheduleCommand(definition.name, this.options.clock));
     this.scheduler.wake();
     return this;
   }
@@ -338,10 +348,10 @@ export class Executor {
       if (existing) await this.cancelMany([existing]);
       try {
         const created = await this.add({
-          name: SCHEDULE_COMMAND,
+          name: scheduleCommandName(spec.name),
           data,
           uniqueKey: scheduleKey(name),
-          tags: [scheduleKey(name)],
+          tags: [SCHEDULE_TAG, scheduleKey(name)],
           delay: Math.max(0, Date.parse(data.tick) - this.options.clock.now()),
         } as SpecFor<string>);
         return toScheduleInfo(created);
@@ -358,12 +368,12 @@ export class Executor {
 
   /** The active schedules, by name. */
   async schedules(): Promise<ScheduleInfo[]> {
-    const instances = await this.storage.find({ name: SCHEDULE_COMMAND, status: ACTIVE_STATUSES, orderBy: 'id' });
+    const instances = await this.storage.find({ tags: [SCHEDULE_TAG], status: ACTIVE_STATUSES, orderBy: 'id' });
     return instances.map(toScheduleInfo).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   private async findSchedule(name: string): Promise<Instance | undefined> {
-    const [found] = await this.storage.find({ name: SCHEDULE_COMMAND, status: ACTIVE_STATUSES, tags: [scheduleKey(name)], limit: 1 });
+    const [found] = await this.storage.find({ status: ACTIVE_STATUSES, tags: [scheduleKey(name)], limit: 1 });
     return found;
   }
 

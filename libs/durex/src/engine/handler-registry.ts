@@ -5,7 +5,7 @@ import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
 import type { CommandData } from '../core/json.js';
 import { assertCommandName, type SpecDefaults } from '../core/spec.js';
 import type { ExecuteFn, ExpiredFn, RecoverFn } from './command-context.js';
-import type { ScheduleOptions } from './schedules.js';
+import { scheduleCommandName, type ScheduleOptions } from './schedules.js';
 
 /**
  * A command handler as the engine sees it: what `@Command` classes, `executor.handle()` and
@@ -71,7 +71,8 @@ export class HandlerRegistry {
 
   /** Registers one of durex's own commands: claimed like any other, but not listed among the application's names. */
   registerInternal<T>(definition: CommandDefinition<T>): void {
-    this.register(definition);
+    if (this.handlers.has(definition.name)) return;
+    this.handlers.set(definition.name, definition as CommandDefinition);
     this.internal.add(definition.name);
   }
 
@@ -110,9 +111,13 @@ export class HandlerRegistry {
     return this.handlers.size - this.internal.size;
   }
 
+  /** Removes a handler, and with it the claiming of its schedules in this process. */
   unregister(name: string): boolean {
+    this.handlers.delete(scheduleCommandName(name));
+    this.internal.delete(scheduleCommandName(name));
     return this.handlers.delete(name);
   }
+
 
   /** Removes the application's handlers; durex's own stay. */
   clear(): void {

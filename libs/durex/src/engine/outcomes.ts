@@ -123,11 +123,3 @@ export function handedBack(input: OutcomeInput, why: string): Transition {
     createEvent(EventType.RETRYING, at, { attempt: input.instance.attempt, message: `handed back unfinished: ${why}` }),
   ]);
 }
-
-/** A crashed process's instance, reclaimed after its lease expired: spends one retry. */
-export function reclaimed(input: OutcomeInput, message: string): Transition {
-  const at = new Date(input.now);
-  return transition(input, { status: Status.PENDING, readyAt: at, retries: input.instance.retries - 1 }, [
-    createEvent(EventType.RECOVERED, at, { attempt: input.instance.attempt, message }),
-  ]);
-}

@@ -36,8 +36,20 @@ export interface ScheduleInfo {
   instanceId: string;
 }
 
-/** The internal command whose one active instance per schedule spawns each tick's command. */
+/** The prefix of the internal commands whose one active instance per schedule spawns each tick's command. */
 export const SCHEDULE_COMMAND = 'durex.schedule';
+
+/** The tag every schedule instance carries. */
+export const SCHEDULE_TAG = 'durex:schedule';
+
+/**
+ * The internal command that carries the schedules of one command. Named per target, so only a
+ * process that handles or declares the target claims its schedules: one that does not know it (a
+ * dashboard, another service) never runs a tick it would have to fail.
+ */
+export function scheduleCommandName(target: string): string {
+  return `${SCHEDULE_COMMAND}:${target}`;
+}
 
 /** The unique key (and tag) of a schedule's instance: at most one active per name, cluster-wide. */
 export function scheduleKey(name: string): string {
@@ -103,9 +115,9 @@ export function scheduleData(name: string, cron: string, spec: Spec, options: Sc
  * repeats at the next tick. Because a schedule's instance holds a unique key, exactly one process
  * runs each tick, however many share the storage: no leader election.
  */
-export function scheduleCommand(clock: Clock): CommandDefinition<ScheduleData> {
+export function scheduleCommand(target: string, clock: Clock): CommandDefinition<ScheduleData> {
   return {
-    name: SCHEDULE_COMMAND,
+    name: scheduleCommandName(target),
     source: 'durex schedules',
     execute(instance: Instance<ScheduleData>) {
       const data = instance.data;

@@ -47,6 +47,8 @@ export class WorkerPool {
   private readonly buffer = new Map<string, Instance>();
   /** Every attempt and expiry not yet fully recorded, slot held or not: what a drain waits for. */
   private readonly pending = new Set<Promise<void>>();
+  /** Instances whose failure path (Recover) is running. */
+  private readonly failing = new Set<string>();
   /** Outcome writes in flight, by instance id. */
   private readonly settling = new Map<string, Promise<boolean>>();
 
@@ -89,7 +91,7 @@ export class WorkerPool {
 
   /** Every instance whose lease this process must keep: running, buffered, or with its outcome not yet written. */
   heldIds(): string[] {
-    return [...new Set([...this.running.keys(), ...this.buffer.keys(), ...this.settling.keys()])];
+    return [...new Set([...this.running.keys(), ...this.buffer.keys(), ...this.settling.keys(), ...this.failing])];
   }
 
   isRunning(id: string): boolean {
@@ -206,6 +208,16 @@ export class WorkerPool {
    * and for instances reclaimed from a dead process.
    */
   async fail(instance: Instance, error: Error, guard: TransitionGuard, durationMs?: number): Promise<boolean> {
+    // Held while Recover runs, so a slow Recover of a reclaimed instance keeps its lease renewed.
+    this.failing.add(instance.id);
+    try {
+      return await this.failHeld(instance, error, guard, durationMs);
+    } finally {
+      this.failing.delete(instance.id);
+    }
+  }
+
+  private async failHeld(instance: Instance, error: Error, guard: TransitionGuard, durationMs?: number): Promise<boolean> {
     const now = this.options.clock.now();
     const { recorded, data } = changesOf(instance);
     this.options.metrics.commandFailed(instance.name, error);
@@ -292,19 +304,28 @@ export class WorkerPool {
       return;
     }
     if (result && !failure) {
+      let children: Instance[] | undefined;
       try {
-        await this.succeed(instance, handler, result, guard, durationMs);
-        return;
+        children = result.commands.length ? await this.factory.children(result.commands, instance) : [];
       } catch (error) {
         // Invalid children (unknown name, bad spec) make the attempt fail: nothing of it is written.
         failure = ThrownValueError.from(error);
       }
+      // A storage error while writing the outcome is not the handler's failure: it propagates, the
+      // instance stays STARTED, and its lease expiry brings it back.
+      if (children) return this.succeed(instance, handler, result, children, guard, durationMs);
     }
     await this.fail(instance, failure!, guard, durationMs);
   }
 
-  private async succeed(instance: Instance, handler: CommandDefinition, result: Result, guard: TransitionGuard, durationMs: number): Promise<void> {
-    const children = result.commands.length ? await this.factory.children(result.commands, instance) : [];
+  private async succeed(
+    instance: Instance,
+    handler: CommandDefinition,
+    result: Result,
+    children: Instance[],
+    guard: TransitionGuard,
+    durationMs: number,
+  ): Promise<void> {
     const { recorded, data } = changesOf(instance);
     const input = { instance, guard, now: this.options.clock.now(), recorded, data, children };
     let transition: Transition;
