@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readExecutions } from '../processes/support/execution-log.js';
 import { useProcessTest } from '../processes/support/process-harness.js';
 import { waitFor } from '../support/wait-for.js';
-import { useDedicatedPostgres } from './support/dedicated-postgres.js';
+import { useDedicatedPostgres } from './support/use-dedicated-postgres.js';
 import { checkDrain, printFigures } from './support/drain-history.js';
 import { DRAIN_COMMAND, forkDrainWorker, stopWorkers } from './support/fault-drain.js';
 import { countLines } from './support/file-logger.js';

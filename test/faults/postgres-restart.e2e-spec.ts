@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useProcessTest } from '../processes/support/process-harness.js';
 import { waitFor } from '../support/wait-for.js';
-import { useDedicatedPostgres } from './support/dedicated-postgres.js';
+import { useDedicatedPostgres } from './support/use-dedicated-postgres.js';
 import { checkDrain, printFigures } from './support/drain-history.js';
 import { FAULT_SCALE, FAULT_SIZES } from './support/fault-sizes.js';
 import type { FaultExecutorOptions } from './support/fault-worker.config.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readExecutions } from '../processes/support/execution-log.js';
 import { type SharedPostgres, useProcessTest } from '../processes/support/process-harness.js';
 import { waitFor } from '../support/wait-for.js';
-import { useDedicatedPostgres } from './support/dedicated-postgres.js';
+import { useDedicatedPostgres } from './support/use-dedicated-postgres.js';
 import { printFigures } from './support/drain-history.js';
 import { FAULT_SCALE, FAULT_SIZES } from './support/fault-sizes.js';
 import { DRAIN_COMMAND, type DrainWorker, forkDrainWorker } from './support/fault-drain.js';

