@@ -1,9 +1,10 @@
+import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTypeOrmStorage, Executor, type Instance } from 'nestjs-durex';
 import { childConfig, nextMessage, report, runChild, serveUntilStopped } from '../../processes/children/runtime.js';
 import { ExecutionLog } from '../../processes/support/execution-log.js';
-import type { FaultWorkerConfig } from '../support/fault-worker.config.js';
 import { FileLogger } from '../support/file-logger.js';
+import type { FaultWorkerConfig, ProcessSample } from '../support/fault-worker.config.js';
 import { registerHostileHandlers } from '../support/hostile-handlers.js';
 
 /**
@@ -38,5 +39,22 @@ runChild(async () => {
     );
   }
   if (config.hostile) registerHostileHandlers(executor, log);
+  if (config.samples) sampleItself(config.samples, config.sampleEvery ?? 10_000);
   await serveUntilStopped(executor, storage, log);
 });
+
+/**
+ * Appends this process's memory and active resources to `path` every `every` ms, without keeping it
+ * alive. With --expose-gc it collects first, so the heap measured is what is live, not garbage.
+ */
+function sampleItself(path: string, every: number): void {
+  const sample = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const resources: Record<string, number> = {};
+    for (const kind of process.getActiveResourcesInfo()) resources[kind] = (resources[kind] ?? 0) + 1;
+    const { rss, heapUsed } = process.memoryUsage();
+    appendFileSync(path, `${JSON.stringify({ at: Date.now(), rss, heapUsed, resources } satisfies ProcessSample)}\n`);
+  };
+  setInterval(sample, every).unref();
+  sample();
+}

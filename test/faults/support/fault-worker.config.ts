@@ -26,6 +26,18 @@ export interface FaultWorkerConfig {
   log: string;
   /** Where the executor's and the storage's log lines go (see file-logger.ts). */
   logLines: string;
+  /** Appends a {@link ProcessSample} line here every `sampleEvery` ms (the soak's view of the process). */
+  samples?: string;
+  sampleEvery?: number;
+}
+
+/** What a worker process measures of itself. */
+export interface ProcessSample {
+  at: number;
+  rss: number;
+  heapUsed: number;
+  /** process.getActiveResourcesInfo(), counted by kind (Timeout, TCPWRAP, FSReqCallback…). */
+  resources: Record<string, number>;
 }
 
 /** The fault worker script, for `spawnScript`. */
