@@ -510,6 +510,19 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       expect(canonical(found[0]!.state())).toBe(canonical(r.r1.state()));
     });
 
+    it('finds a workflow by correlation id: its root, whose correlation id is its own id, and the rest', async () => {
+      const root = makeInstance({ id: 'wf-root', correlationId: 'wf-root', status: Status.COMPLETED, completedAt: at(5) });
+      const child = makeInstance({ id: 'wf-child', correlationId: 'wf-root', parentId: 'wf-root' });
+      const grandchild = makeInstance({ id: 'wf-grandchild', correlationId: 'wf-root', parentId: 'wf-child', status: Status.STARTED });
+      const otherRoot = makeInstance({ id: 'wf-other', correlationId: 'wf-other' });
+      const namedAfterRoot = makeInstance({ id: 'wf-root-2', correlationId: 'elsewhere' });
+      await storage.insert([root, child, grandchild, otherRoot, namedAfterRoot]);
+      expect(ids(await storage.find({ correlationId: 'wf-root', orderBy: 'id' }))).toEqual(['wf-child', 'wf-grandchild', 'wf-root']);
+      expect(await storage.count({ correlationId: 'wf-root', status: Status.PENDING })).toBe(1);
+      expect(ids(await storage.find({ correlationId: 'wf-other' }))).toEqual(['wf-other']);
+      expect(ids(await storage.find({ correlationId: 'elsewhere' }))).toEqual(['wf-root-2']);
+    });
+
     it('counts, and counts grouped by status or name', async () => {
       await storage.insert(Object.values(rows()));
       expect(await storage.count()).toBe(6);

@@ -11,6 +11,21 @@ export interface IdGenerator {
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/** Random bytes fetched 4 KiB at a time: one call per id was most of the cost of an id. */
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomIdBytes(n: number): Uint8Array<ArrayBuffer> {
+  if (randomOffset + n > randomPool.length) {
+    randomPool = randomBytes(RANDOM_POOL_BYTES);
+    randomOffset = 0;
+  }
+  const bytes = new Uint8Array(randomPool.subarray(randomOffset, randomOffset + n));
+  randomOffset += n;
+  return bytes;
+}
+
 /**
  * ULIDs: 48 bits of milliseconds and 80 random bits in 26 Crockford base-32 characters,
  * lexicographically sortable, monotonic within one millisecond in one process.
@@ -29,7 +44,7 @@ export class UlidGenerator implements IdGenerator {
       incrementRandom(this.lastRandom);
     } else {
       this.lastTime = time;
-      this.lastRandom = new Uint8Array(randomBytes(10));
+      this.lastRandom = randomIdBytes(10);
     }
     return encodeTime(this.lastTime) + encodeRandom(this.lastRandom);
   }
@@ -45,13 +60,19 @@ function encodeTime(time: number): string {
   return out;
 }
 
+/** 80 bits as 16 base-32 characters, most significant first. */
 function encodeRandom(bytes: Uint8Array): string {
-  let bits = 0n;
-  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
   let out = '';
-  for (let i = 0; i < 16; i++) {
-    out = CROCKFORD[Number(bits & 31n)] + out;
-    bits >>= 5n;
+  let buffered = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffered = (buffered << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += CROCKFORD[(buffered >> bits) & 31];
+    }
+    buffered &= (1 << bits) - 1;
   }
   return out;
 }

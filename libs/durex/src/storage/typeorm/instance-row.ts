@@ -96,11 +96,26 @@ export function encodeInstance(instance: InstanceState, codec: RowCodec): Row {
   return row;
 }
 
+/** Every field null: what a decoded instance starts from, so decoding only assigns fields of a fixed shape. */
+const BLANK_STATE = Object.fromEntries(INSTANCE_COLUMNS.map(([, field]) => [field, null])) as unknown as InstanceState;
+
 /** A row read from `durex_instances` as an instance without history. */
 export function decodeInstance(row: Row, codec: RowCodec): Instance {
-  const state: Record<string, unknown> = {};
-  for (const [column, field, kind] of INSTANCE_COLUMNS) state[field] = decodeValue(row[column], kind, codec);
-  return new Instance(state as unknown as InstanceState);
+  const instance = new Instance(BLANK_STATE);
+  const fields = instance as unknown as Record<string, unknown>;
+  for (const [column, field, kind] of INSTANCE_COLUMNS) fields[field] = decodeValue(row[column], kind, codec);
+  return instance;
+}
+
+/** The same from a row read as an array, its columns in {@link INSTANCE_COLUMNS} order (the driver's array row mode). */
+export function decodeInstanceValues(values: readonly unknown[], codec: RowCodec): Instance {
+  const instance = new Instance(BLANK_STATE);
+  const fields = instance as unknown as Record<string, unknown>;
+  for (let i = 0; i < INSTANCE_COLUMNS.length; i++) {
+    const [, field, kind] = INSTANCE_COLUMNS[i]!;
+    fields[field] = decodeValue(values[i], kind, codec);
+  }
+  return instance;
 }
 
 /** The columns a patch sets, keyed by column name; fields absent or undefined are left alone. */

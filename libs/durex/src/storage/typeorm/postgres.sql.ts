@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClaimKind } from './dialect.interface.js';
-import { type ColumnKind, EVENT_COLUMNS, instanceColumnList, PATCH_SPEC } from './instance-row.js';
+import { type ColumnKind, EVENT_COLUMNS, INSTANCE_COLUMNS, instanceColumnList, PATCH_SPEC } from './instance-row.js';
 
 /** A statement with a stable name, so node-postgres prepares it once per connection. */
 export interface NamedStatement {
@@ -64,19 +64,7 @@ export class PostgresStatements {
     const E = this.events;
     const columns = instanceColumnList();
 
-    // $1 instance rows, $2 their history, $3 channel, $4 notification payload or null.
-    this.insert = named(`WITH ins AS (
-  INSERT INTO ${I} (${columns})
-  SELECT ${columns} FROM jsonb_populate_recordset(NULL::${I}, $1::jsonb)
-  RETURNING id
-), ev AS (
-  INSERT INTO ${E} (${EVENT_LIST})
-  SELECT ${EVENT_LIST} FROM jsonb_populate_recordset(NULL::${E}, $2::jsonb) WITH ORDINALITY
-  ORDER BY ordinality
-)
-SELECT count(*)::int AS inserted,
-  (SELECT count(*) FROM (SELECT pg_notify($3, $4) WHERE $4::text IS NOT NULL) n)::int AS notified
-FROM ins`);
+    this.insert = named(insertText(I, E));
 
     this.get = named(`SELECT ${columns} FROM ${I} WHERE id = $1`);
     this.history = named(`SELECT ${EVENT_LIST} FROM ${E} WHERE instance_id = $1 ORDER BY id`);
@@ -161,12 +149,28 @@ ORDER BY lease_expires_at, id LIMIT $2`);
   INSERT INTO ${this.events} (instance_id, type, at, attempt)
   SELECT id, 'started', $3, attempt FROM claimed
 )
-SELECT * FROM claimed ORDER BY ${CLAIM_ORDER}`;
+SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`;
   }
 }
 
-/** The PostgreSQL type of a patch column's array parameter. */
-const PG_ARRAY_TYPE: Record<Exclude<ColumnKind, 'json' | 'list'>, string> = { text: 'text', int: 'int', time: 'timestamptz' };
+/**
+ * How a column of each kind travels in a columnar batch, one array parameter per column: the
+ * array's element type, and the SQL that turns element `x` into the column's value. JSON columns
+ * travel apart, as one jsonb array each (see {@link jsonElement}). Times are epoch milliseconds:
+ * cheaper to write and to read than timestamp text, on both sides. A list is an array literal
+ * ('{}' for most rows), parsed per row.
+ */
+export const COLUMN_ARRAYS: Record<Exclude<ColumnKind, 'json'>, { type: string; value: (x: string) => string }> = {
+  text: { type: 'text', value: (x) => x },
+  int: { type: 'bigint', value: (x) => x },
+  time: { type: 'float8', value: (x) => `to_timestamp(${x} / 1000)` },
+  list: { type: 'text', value: (x) => `${x}::text[]` },
+};
+
+/** Element `n` (from 1) of a jsonb array parameter; a JSON null stands for SQL NULL. */
+function jsonElement(param: string, n: string): string {
+  return `NULLIF(${param}::jsonb -> (${n}::int - 1), 'null'::jsonb)`;
+}
 
 /**
  * The columns of the transition statement's per-transition arrays, in parameter order from $1:
@@ -178,21 +182,56 @@ export const TRANSITION_PARAMS = [
   ['id', 'text'],
   ['statuses', 'text'],
   ['owner', 'text'],
-  ['expired_before', 'timestamptz'],
+  ['expired_before', 'float8'],
   ['mask', 'int'],
-  ...PATCH_SPEC.filter(({ kind }) => kind !== 'json').map(({ column, kind }) => [column, PG_ARRAY_TYPE[kind as keyof typeof PG_ARRAY_TYPE]] as const),
+  ...PATCH_SPEC.filter(({ kind }) => kind !== 'json').map(({ column, kind }) => [column, COLUMN_ARRAYS[kind as keyof typeof COLUMN_ARRAYS].type] as const),
 ] as const;
 
-/** The events of a transition batch, as parallel arrays: the number of the transition (from 1), then the event's columns. */
-export const TRANSITION_EVENT_PARAMS = [
-  ['ord', 'int'],
+/** History rows as parallel arrays (after the instance id, or the number of the transition, they belong to). */
+export const EVENT_ARRAYS = [
   ['type', 'text'],
-  ['at', 'timestamptz'],
+  ['at', 'float8'],
   ['attempt', 'int'],
   ['error', 'text'],
   ['duration_ms', 'float8'],
   ['message', 'text'],
 ] as const;
+
+/**
+ * New instances in one statement, each column an array parameter (see {@link COLUMN_ARRAYS}), then
+ * the JSON columns as jsonb arrays, their history as parallel arrays (instance id first, see
+ * {@link EVENT_ARRAYS}), the NOTIFY channel and payload (or null).
+ */
+function insertText(I: string, E: string): string {
+  let n = 0;
+  const param = () => `$${++n}`;
+  const arrays = INSTANCE_COLUMNS.filter(([, , kind]) => kind !== 'json').map(([column, , kind]) => ({
+    column,
+    cast: `${param()}::${COLUMN_ARRAYS[kind as keyof typeof COLUMN_ARRAYS].type}[]`,
+  }));
+  const json = Object.fromEntries(INSTANCE_COLUMNS.filter(([, , kind]) => kind === 'json').map(([column]) => [column, param()]));
+  const events = [['instance_id', 'text'] as const, ...EVENT_ARRAYS].map(([name, type]) => ({ name, cast: `${param()}::${type}[]` }));
+  const channel = param();
+  const payload = param();
+  const values = INSTANCE_COLUMNS.map(([column, , kind]) =>
+    kind === 'json' ? jsonElement(json[column]!, 'v.n') : COLUMN_ARRAYS[kind].value(`v.${column}`),
+  );
+  return `WITH v AS (
+  SELECT * FROM unnest(${arrays.map((a) => a.cast).join(', ')}) WITH ORDINALITY AS v(${arrays.map((a) => a.column).join(', ')}, n)
+), ins AS (
+  INSERT INTO ${I} (${instanceColumnList()})
+  SELECT ${values.join(', ')} FROM v
+  RETURNING id
+), ev AS (
+  INSERT INTO ${E} (${EVENT_COLUMNS.join(', ')})
+  SELECT e.instance_id, e.type, to_timestamp(e.at / 1000), e.attempt, e.error, e.duration_ms, e.message
+  FROM unnest(${events.map((e) => e.cast).join(', ')}) WITH ORDINALITY AS e(${events.map((e) => e.name).join(', ')}, n)
+  ORDER BY e.n
+)
+SELECT count(*)::int AS inserted,
+  (SELECT count(*) FROM (SELECT pg_notify(${channel}, ${payload}) WHERE ${payload}::text IS NOT NULL) x)::int AS notified
+FROM ins`;
+}
 
 /**
  * A batch of guarded transitions in one statement. Every value is an array parameter with one
@@ -209,14 +248,13 @@ function transitionText(I: string, E: string): string {
   const param = () => `$${++n}`;
   const batchColumns = TRANSITION_PARAMS.map(([column, type]) => ({ column, cast: `${param()}::${type}[]` }));
   const jsonParams = Object.fromEntries(PATCH_SPEC.filter(({ kind }) => kind === 'json').map(({ column }) => [column, param()]));
-  const eventParams = TRANSITION_EVENT_PARAMS.map(([name, type]) => ({ name, cast: `${param()}::${type}[]` }));
+  const eventParams = [['ord', 'int'] as const, ...EVENT_ARRAYS].map(([name, type]) => ({ name, cast: `${param()}::${type}[]` }));
   const children = param();
   const childOrds = param();
   const childEvents = param();
   const channel = param();
   const set = PATCH_SPEC.map(({ column, kind }, bit) => {
-    // A JSON null in the array stands for SQL NULL, as it did in a jsonb patch.
-    const value = kind === 'json' ? `NULLIF(${jsonParams[column]}::jsonb -> (t.ord - 1), 'null'::jsonb)` : `t.${column}`;
+    const value = kind === 'json' ? jsonElement(jsonParams[column]!, 't.ord') : COLUMN_ARRAYS[kind].value(`t.${column}`);
     return `${column} = CASE WHEN t.mask & ${1 << bit} <> 0 THEN ${value} ELSE i.${column} END`;
   }).join(',\n    ');
   const columns = instanceColumnList();
@@ -229,11 +267,11 @@ function transitionText(I: string, E: string): string {
   FROM t
   WHERE i.id = ANY($1::text[]) AND i.id = t.id AND i.status = ANY(string_to_array(t.statuses, ','))
     AND (t.owner IS NULL OR i.lease_owner = t.owner)
-    AND (t.expired_before IS NULL OR i.lease_expires_at < t.expired_before)
+    AND (t.expired_before IS NULL OR i.lease_expires_at < to_timestamp(t.expired_before / 1000))
   RETURNING t.ord, i.id, i.name, i.status
 ), ev AS (
   INSERT INTO ${E} (${events})
-  SELECT upd.id, e.type, e.at, e.attempt, e.error, e.duration_ms, e.message
+  SELECT upd.id, e.type, to_timestamp(e.at / 1000), e.attempt, e.error, e.duration_ms, e.message
   FROM unnest(${eventParams.map((e) => e.cast).join(', ')}) WITH ORDINALITY AS e(${eventParams.map((e) => e.name).join(', ')}, n)
     JOIN upd ON upd.ord = e.ord
   ORDER BY e.n
