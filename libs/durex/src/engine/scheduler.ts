@@ -72,7 +72,19 @@ export class Scheduler {
     if (!names.length) return false;
     const now = this.options.clock.now();
     this.claimedUpTo = now;
-    if (now >= this.overdueCheckAt) await this.expireOverdue(names, now);
+    // Beside the claim, not before it: looking for overdue instances must not delay new work.
+    const overdue = now >= this.overdueCheckAt ? this.expireOverdue(names, now).then(() => undefined, (error: unknown) => ({ error })) : undefined;
+    const more = await this.claimReady(names, now).catch(async (error: unknown) => {
+      await overdue;
+      throw error;
+    });
+    const failed = await overdue;
+    if (failed) throw failed.error;
+    return more;
+  }
+
+  /** Claims ready instances for free workers and the buffer; true when it filled its batch. */
+  private async claimReady(names: readonly string[], now: number): Promise<boolean> {
     if (!this.wantsWork()) return false;
     const limiter = this.options.rateLimiter;
     // Buffered instances will need permits too, so they count against the concurrency limits.
