@@ -97,6 +97,7 @@ export function assertCommandName(value: unknown, path: string): asserts value i
   if (value.length > MAX_NAME_LENGTH) throw new InvalidSpecError(path, `must be at most ${MAX_NAME_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\s]/.test(value)) throw new InvalidSpecError(path, 'must not contain whitespace or control characters');
+  if (!value.isWellFormed()) throw new InvalidSpecError(path, 'must not contain lone UTF-16 surrogates');
 }
 
 function assertText(value: unknown, path: string): asserts value is string {
