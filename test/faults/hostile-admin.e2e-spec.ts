@@ -19,8 +19,15 @@ class AliveCommand implements CommandHandler {
   execute(): void {}
 }
 
-/** -0 as 0 (a known difference of the databases, proven in hostile-spec.e2e-spec.ts). */
-const plainZero = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? {}));
+/** The payload keys the admin API drops (a known bug, proven on its own below). */
+const DROPPED_KEYS = ['prototype', ...Object.getOwnPropertyNames(Object.prototype)];
+
+/**
+ * A payload as the fuzz compares it: -0 as 0 (a known difference of the databases, proven in
+ * hostile-spec.e2e-spec.ts) and without the keys of the bug below, so the fuzz looks past both.
+ */
+const comparable = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value ?? {}), (key, item: unknown) => (DROPPED_KEYS.includes(key) ? undefined : item));
 
 async function send(running: TestApp, request: HostileRequest): Promise<Response> {
   const http = running.http();
@@ -49,20 +56,21 @@ describe.each(STORAGE_KINDS)('hostile requests to the admin API on %s storage', 
   }));
 
   // BUG (libs/durex/src/nest/admin/durex-admin-validation.pipe.ts, transform: true, with
-  // dto/enqueue-command.dto.ts `data` and `metadata`): class-transformer skips every key named
-  // `__proto__` or `constructor` at any depth while it builds the DTO, so POST /commands answers 201
-  // and stores { car: {} } for { car: { constructor: 'Ferrari' } } — silent data loss that
-  // DurexClient.add does not have. Fix: take `data` and `metadata` from the raw body
-  // (`@Transform(({ obj }) => obj.data)`), or refuse such keys with a 400. `it.fails` while it stands.
-  it.fails('stores payload keys named constructor and __proto__ as sent, or refuses them with a 400', async () => {
+  // dto/enqueue-command.dto.ts `data` and `metadata`): class-transformer drops every key named like a
+  // member of Object.prototype (constructor, __proto__, toString, valueOf, hasOwnProperty…) or
+  // `prototype`, at any depth, while it builds the DTO. POST /commands answers 201 and stores
+  // { car: {} } for { car: { constructor: 'Ferrari' } }: silent data loss DurexClient.add does not
+  // have. Fix: take `data` and `metadata` from the raw body (`@Transform(({ obj }) => obj.data)`),
+  // or refuse such keys with a 400. `it.fails` while it stands.
+  it.fails('stores payload keys named like Object.prototype members as sent, or refuses them with a 400', async () => {
     const running = current();
-    for (const key of ['constructor', '__proto__']) {
+    for (const key of DROPPED_KEYS) {
       const raw = `{"name":"${FUZZED}","data":{"car":{"${key}":"Ferrari"}},"metadata":{"${key}":{"prototype":{"polluted":true}}}}`;
       const response = await running.http().post('/durex/commands').set('Content-Type', 'application/json').send(raw);
       if (response.status === 400) continue;
       expect(response.status).toBe(201);
       const { body } = await running.http().get(`/durex/commands/${(response.body as { id: string }).id}`).expect(200);
-      expect(JSON.stringify([body.data, body.metadata])).toBe(JSON.stringify(Object.values(JSON.parse(raw)).slice(1)));
+      expect(JSON.stringify([body.data, body.metadata]), key).toBe(JSON.stringify(Object.values(JSON.parse(raw)).slice(1)));
     }
   });
 
@@ -87,7 +95,7 @@ describe.each(STORAGE_KINDS)('hostile requests to the admin API on %s storage', 
           stored += 1;
           const sent = (request.body ?? JSON.parse(request.rawBody!)) as { data?: unknown; tags?: unknown };
           const { body } = await running.http().get(`/durex/commands/${(response.body as { id: string }).id}`).expect(200);
-          expect(plainZero(body.data)).toEqual(plainZero(sent.data));
+          expect(comparable(body.data)).toEqual(comparable(sent.data));
           expect(body.tags).toEqual([...new Set((sent.tags as string[] | undefined) ?? [])]);
         }
       }),

@@ -15,7 +15,7 @@ function withoutNegativeZero(value: unknown): unknown {
   return copy;
 }
 
-/** A number field as stored: -0 ms is 0 ms. */
+/** A number field as stored: -0 ms is 0 ms (memory keeps the -0, the databases do not). */
 const plain = (value: unknown, fallback: number) => ((value as number | undefined) ?? fallback) + 0;
 
 /**
@@ -29,10 +29,10 @@ export function expectStoredAsSpecified(spec: Record<string, unknown>, stored: I
   expect(withoutNegativeZero(stored.metadata)).toEqual(withoutNegativeZero(spec.metadata ?? {}));
   expect(stored.tags).toEqual([...new Set((spec.tags as string[] | undefined) ?? [])]);
   expect(stored.sequence).toEqual(spec.sequence ?? []);
-  expect(stored.priority).toBe(plain(spec.priority, 0));
-  expect(stored.maxRetries).toBe(plain(spec.retries, 0));
-  expect(stored.timeout).toBe(plain(spec.timeout, 0));
-  expect(stored.period).toBe(plain(spec.period, 0));
+  expect(stored.priority + 0).toBe(plain(spec.priority, 0));
+  expect(stored.maxRetries + 0).toBe(plain(spec.retries, 0));
+  expect(stored.timeout + 0).toBe(plain(spec.timeout, 0));
+  expect(stored.period + 0).toBe(plain(spec.period, 0));
   expect(stored.uniqueKey).toBe(spec.uniqueKey ?? null);
   expect(stored.traceId).toBe(spec.traceId ?? null);
   if (spec.correlationId !== undefined) expect(stored.correlationId).toBe(spec.correlationId);
