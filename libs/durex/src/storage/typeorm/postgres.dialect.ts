@@ -21,7 +21,7 @@ import {
   type RowCodec,
 } from './instance-row.js';
 import { runDurexMigrations } from './migrations/run-migrations.js';
-import { EVENT_ARRAYS, PostgresStatements, TRANSITION_PARAMS, type NamedStatement } from './postgres.sql.js';
+import { EVENT_ARRAYS, PostgresStatements, type NamedStatement } from './postgres.sql.js';
 import { escapeLike, groupColumn, orderClause, whereClause, type FilterSyntax } from './query-filter.js';
 
 /** Rows per INSERT statement, and the most JSON one statement carries, before a batch is split. */
@@ -475,40 +475,88 @@ function notificationPayloads(notification: StorageNotification): string[] {
  * jsonb arrays, the events as parallel arrays, and the children with their history.
  */
 function encodeTransitions(transitions: readonly Transition[]): unknown[] {
-  const batch = TRANSITION_PARAMS.map((): unknown[] => []);
-  const json = PATCH_SPEC.filter(({ kind }) => kind === 'json').map((spec) => ({ spec, values: [] as unknown[] }));
+  // In the order of TRANSITION_PARAMS (postgres.sql.ts): id, statuses, owner, expired_before, mask, then the patch columns.
+  const guards: unknown[][] = [[], [], [], [], []];
+  const patches = PATCH_ARRAY_COLUMNS.map((): unknown[] => []);
+  const json = PATCH_JSON_COLUMNS.map((): unknown[] => []);
   const events = [[] as unknown[], ...EVENT_ARRAYS.map((): unknown[] => [])];
   const children: Row[] = [];
   const childOrds: number[] = [];
   const childEvents: Row[] = [];
-  transitions.forEach((t, index) => {
+  for (let index = 0; index < transitions.length; index++) {
+    const t = transitions[index]!;
     const ord = index + 1;
-    const row: unknown[] = [t.id, t.guard.statuses.join(','), t.guard.leaseOwner ?? null, t.guard.leaseExpiredBefore?.getTime() ?? null, 0];
-    PATCH_SPEC.forEach(({ field, kind }, bit) => {
-      const value = t.patch[field];
-      if (value !== undefined) row[4] = (row[4] as number) | (1 << bit);
-      if (kind !== 'json') row.push(arrayElement(value, kind));
-    });
-    row.forEach((value, column) => batch[column]!.push(value));
-    for (const { spec, values } of json) values.push(t.patch[spec.field] ?? null);
+    let mask = 0;
+    for (let bit = 0; bit < PATCH_SPEC.length; bit++) if (t.patch[PATCH_SPEC[bit]!.field] !== undefined) mask |= 1 << bit;
+    guards[0]!.push(t.id);
+    guards[1]!.push(t.guard.statuses.join(','));
+    guards[2]!.push(t.guard.leaseOwner ?? null);
+    guards[3]!.push(t.guard.leaseExpiredBefore?.getTime() ?? null);
+    guards[4]!.push(mask);
+    for (let c = 0; c < PATCH_ARRAY_COLUMNS.length; c++) {
+      const { field, kind } = PATCH_ARRAY_COLUMNS[c]!;
+      patches[c]!.push(arrayElement(t.patch[field], kind));
+    }
+    for (let c = 0; c < PATCH_JSON_COLUMNS.length; c++) json[c]!.push(t.patch[PATCH_JSON_COLUMNS[c]!.field] ?? null);
     for (const event of t.events) {
       events[0]!.push(ord);
       pushEvent(events, 1, event);
     }
-    for (const child of t.children ?? []) {
-      children.push(encodeInstance(child, PG_CODEC));
-      childOrds.push(ord);
+    if (t.children?.length) {
+      for (const child of t.children) {
+        children.push(encodeInstance(child, PG_CODEC));
+        childOrds.push(ord);
+      }
+      childEvents.push(...encodeHistories(t.children, PG_CODEC));
     }
-    childEvents.push(...encodeHistories(t.children ?? [], PG_CODEC));
-  });
+  }
   return [
-    ...batch.map(pgArray),
-    ...json.map(({ values }) => JSON.stringify(values)),
-    ...events.map(pgArray),
+    ...guards.map(columnArray),
+    ...patches.map(columnArray),
+    ...json.map((values) => (values.some((value) => value !== null) ? JSON.stringify(values) : null)),
+    ...events.map(columnArray),
     JSON.stringify(children),
     pgArray(childOrds),
     JSON.stringify(childEvents),
   ];
+}
+
+/** The patch columns that travel as arrays, and those that travel as JSON, in {@link PATCH_SPEC} order. */
+const PATCH_ARRAY_COLUMNS = PATCH_SPEC.filter(({ kind }) => kind !== 'json');
+const PATCH_JSON_COLUMNS = PATCH_SPEC.filter(({ kind }) => kind === 'json');
+
+/** A value as an element of its column's batch array (see COLUMN_ARRAYS in postgres.sql.ts). */
+function arrayElement(value: unknown, kind: ColumnKind): unknown {
+  if (value === null || value === undefined) return null;
+  if (kind === 'time') return (value as Date).getTime();
+  if (kind === 'list') return arrayLiteral(value as readonly string[]);
+  return value;
+}
+
+/** A text[] literal. */
+function arrayLiteral(items: readonly string[]): string {
+  return items.length ? pgArray(items.map(String)) : '{}';
+}
+
+/** Appends an event's columns (see EVENT_ARRAYS) to parallel arrays, from `events[from]`. */
+function pushEvent(events: unknown[][], from: number, event: InstanceEvent): void {
+  events[from]!.push(event.type);
+  events[from + 1]!.push(event.timestamp.getTime());
+  events[from + 2]!.push(event.attempt ?? null);
+  events[from + 3]!.push(event.error ?? null);
+  events[from + 4]!.push(event.durationMs ?? null);
+  events[from + 5]!.push(event.message ?? null);
+}
+
+/**
+ * A batch column as an array parameter, or null when every value is null (most columns of a
+ * completion or of new instances): the statements unnest several arrays at once, which pads a
+ * null or shorter array with nulls, so nothing is built or parsed for it. The first column of each
+ * batch (ids) is never all null.
+ */
+function columnArray(values: readonly unknown[]): string | null {
+  for (const value of values) if (value !== null && value !== undefined) return pgArray(values);
+  return null;
 }
 
 /** Array elements that need no quotes in an array literal. */
@@ -532,29 +580,6 @@ function pgArray(values: readonly unknown[]): string {
     }
   }
   return `${literal}}`;
-}
-
-/** A value as an element of its column's batch array (see COLUMN_ARRAYS in postgres.sql.ts). */
-function arrayElement(value: unknown, kind: ColumnKind): unknown {
-  if (value === null || value === undefined) return null;
-  if (kind === 'time') return (value as Date).getTime();
-  if (kind === 'list') return arrayLiteral(value as readonly string[]);
-  return value;
-}
-
-/** A text[] literal. */
-function arrayLiteral(items: readonly string[]): string {
-  return items.length ? pgArray(items.map(String)) : '{}';
-}
-
-/** Appends an event's columns (see EVENT_ARRAYS) to parallel arrays, from `events[from]`. */
-function pushEvent(events: unknown[][], from: number, event: InstanceEvent): void {
-  events[from]!.push(event.type);
-  events[from + 1]!.push(event.timestamp.getTime());
-  events[from + 2]!.push(event.attempt ?? null);
-  events[from + 3]!.push(event.error ?? null);
-  events[from + 4]!.push(event.durationMs ?? null);
-  events[from + 5]!.push(event.message ?? null);
 }
 
 /** Part of an insert batch, as the insert statement's parameters, and the names it makes runnable. */
@@ -588,7 +613,7 @@ function insertChunks(instances: readonly Instance[]): InsertChunk[] {
       }
     }
     chunks.push({
-      values: [...columns.map(pgArray), ...json.map((parts) => `[${parts.join(',')}]`), ...events.map(pgArray)],
+      values: [...columns.map(columnArray), ...json.map((parts) => `[${parts.join(',')}]`), ...events.map(columnArray)],
       readyNames: runnableNames(members),
     });
     members = [];
