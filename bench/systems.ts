@@ -25,15 +25,26 @@ export interface SystemInfo {
 const PG_BOSS_POLL_SECONDS = 0.5;
 const PG_BOSS_BATCH_SIZE = 50;
 
+/**
+ * durex's buffer of claimed jobs: the size of graphile-worker-batched's local queue, which makes the
+ * same trade-off (claimed jobs wait in the process; after a crash, for their lease or lock).
+ */
+const DUREX_PREFETCH = 500;
+
+/** durex's options, plus BENCH_DUREX_OPTIONS (executor options as JSON) to try other settings. */
+function durexOptions(): Record<string, unknown> {
+  return { prefetch: DUREX_PREFETCH, ...(JSON.parse(process.env.BENCH_DUREX_OPTIONS || '{}') as Record<string, unknown>) };
+}
+
 export const SYSTEMS: Record<SystemName, SystemInfo> = {
   durex: {
     name: 'durex',
     packageName: 'nestjs-durex',
     store: 'postgres',
-    configuration: 'Executor defaults (claimBatchSize 10, completionBatchDelay 0, LISTEN/NOTIFY) with `parallelism`',
+    configuration: `Executor defaults (completionBatchDelay 0, LISTEN/NOTIFY) with \`parallelism\` and \`prefetch: ${DUREX_PREFETCH}\` (claims parallelism + ${DUREX_PREFETCH} at a time)`,
     async create(target) {
       const { DurexAdapter } = await import('./adapters/durex.js');
-      return new DurexAdapter(target);
+      return new DurexAdapter(target, durexOptions());
     },
   },
   'graphile-worker': {

@@ -40,7 +40,8 @@ export class AgentClient {
   static async spawn(system: SystemInfo, target: Target, role: string): Promise<AgentClient> {
     const child = fork(AGENT, [], {
       serialization: 'advanced',
-      execArgv: [],
+      // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the children.
+      execArgv: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
       env: { ...process.env, ...system.env, BENCH_SYSTEM: system.name, BENCH_TARGET: JSON.stringify(target) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
