@@ -4,6 +4,8 @@ import type { HandlerRegistry } from './handler-registry.js';
 import type { WorkerPool } from './worker-pool.js';
 
 const MAX_ERROR_BACKOFF = 5_000;
+/** First wait before claiming again when ready work was locked by another process's claim. */
+const LOCKED_RETRY_MS = 5;
 
 /**
  * The claim loop. It claims as many ready instances as there are free workers, plus the `prefetch`
@@ -25,6 +27,12 @@ export class Scheduler {
   private claimedUpTo = 0;
   /** Most outcomes waiting to be written before claims pause. */
   private readonly maxUnwritten: number;
+  /** Whether concurrency limits shaped the last claim (left names out, or capped them). */
+  private limitedOut = false;
+  /** Claims in a row that found nothing although ready work was waiting. */
+  private misses = 0;
+  /** Whether the last claim came up short of its batch (or concurrency limits held it back): only then is the queue worth asking when work is next due. */
+  private lastClaimShort = true;
 
   constructor(
     private readonly storage: DurexStorage,
@@ -85,20 +93,26 @@ export class Scheduler {
 
   /** Claims ready instances for free workers and the buffer; true when it filled its batch. */
   private async claimReady(names: readonly string[], now: number): Promise<boolean> {
+    this.limitedOut = false;
+    this.lastClaimShort = false;
     if (!this.wantsWork()) return false;
+    this.lastClaimShort = true;
     const limiter = this.options.rateLimiter;
     // Buffered instances will need permits too, so they count against the concurrency limits.
     const room = (name: string) => limiter.available(name) - this.pool.bufferedOf(name);
     const limit = Math.min(this.pool.capacity, this.options.claimBatchSize, limiter.globalAvailable() - this.pool.buffered);
+    this.limitedOut = limit <= 0;
     if (limit <= 0) return false;
     const limitedNames = limiter.limitedNames();
     const eligible = names.filter((name) => !limitedNames.includes(name) || room(name) > 0);
+    this.limitedOut = eligible.length < names.length;
     if (!eligible.length) return false;
     const perNameLimits: Record<string, number> = {};
     for (const name of limitedNames) {
       const available = room(name);
       if (eligible.includes(name) && available < limit) perNameLimits[name] = available;
     }
+    if (Object.keys(perNameLimits).length) this.limitedOut = true;
     const claimed = await this.storage.claim({
       owner: this.owner,
       limit,
@@ -108,6 +122,8 @@ export class Scheduler {
       perNameLimits,
     });
     this.pool.accept(claimed);
+    if (claimed.length) this.misses = 0;
+    this.lastClaimShort = claimed.length < limit;
     return claimed.length === limit;
   }
 
@@ -136,15 +152,22 @@ export class Scheduler {
   private async idleTime(): Promise<number> {
     const poll = this.options.pollInterval;
     if (!this.wantsWork()) return Math.max(0, Math.min(poll, this.overdueCheckAt - this.options.clock.now()));
+    // The last tick did not claim (the buffer was full enough then) and now there is room: claim,
+    // rather than ask the queue when work is due, a round trip that a full queue answers with "now".
+    if (!this.lastClaimShort) return 0;
     const next = await this.storage.nextWakeAt(this.registry.claimableNames());
     const now = this.options.clock.now();
     if (!next) return poll;
     const due = next.getTime() - now;
-    // Due but not claimed. If it was ready when the last claim looked, a concurrency limit kept it
-    // out, and a freed worker wakes us. If it became ready since (while that claim was in flight,
-    // or a timer fired a hair early), look again now; that cannot spin, since the next claim looks
-    // later than its readyAt.
-    if (due <= 0) return next.getTime() > this.claimedUpTo ? 0 : poll;
+    // Due but not claimed. If it became ready since the last claim looked (while that claim was in
+    // flight, or a timer fired a hair early), look again now; that cannot spin, since the next
+    // claim looks later than its readyAt. If it was ready then, either a concurrency limit kept it
+    // out, and a freed worker wakes us; or another process's claim had it locked (SKIP LOCKED), and
+    // that claim ends in milliseconds: look again soon, backing off to the poll interval.
+    if (due <= 0) {
+      if (next.getTime() > this.claimedUpTo) return 0;
+      return this.limitedOut ? poll : Math.min(poll, LOCKED_RETRY_MS * 2 ** this.misses++);
+    }
     this.overdueCheckAt = Math.min(this.overdueCheckAt, next.getTime());
     return Math.min(due, poll);
   }
