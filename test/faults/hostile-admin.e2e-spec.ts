@@ -99,7 +99,8 @@ describe.each(STORAGE_KINDS)('hostile requests to the admin API on %s storage', 
           expect(body.tags).toEqual([...new Set((sent.tags as string[] | undefined) ?? [])]);
         }
       }),
-      { numRuns: RUNS },
+      // A fixed seed keeps CI reproducible; FUZZ_SEED explores others (one of them found the invalid-Date 500 in the closing note).
+      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261128) },
     );
 
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_BEFORE);
