@@ -67,6 +67,7 @@ describe('GET /stats/throughput input', () => {
     ['more buckets than one request may count', 'window=3600000&bucket=1000', 'window / bucket must be at most 120 buckets: widen the bucket or shorten the window'],
     ['a bucket that is not a number', 'bucket=abc', 'bucket must be a whole number'],
     ['a bucket under a second', 'bucket=10', 'bucket must not be less than 1000'],
+    ['a bucket wider than the longest window', 'bucket=9007199254740993', 'bucket must not be greater than'],
     ['an empty window', 'window=0', 'window must not be less than 1000'],
     ['a window over 31 days', 'window=2678400001&bucket=86400000', 'window must not be greater than 2678400000'],
     ['an unknown parameter', 'since=1h', 'property since should not exist'],

@@ -33,6 +33,7 @@ export class ThroughputQueryDto {
     description: `The width of one bucket, in milliseconds; the window may hold at most ${MAX_THROUGHPUT_BUCKETS} of them.`,
     type: 'integer',
     minimum: MIN_THROUGHPUT_BUCKET_MS,
+    maximum: MAX_THROUGHPUT_WINDOW_MS,
     default: DEFAULT_THROUGHPUT_BUCKET_MS,
   })
   @ValidateBy({
@@ -46,6 +47,8 @@ export class ThroughputQueryDto {
       defaultMessage: () => tooManyBucketsMessage(MAX_THROUGHPUT_BUCKETS),
     },
   })
+  // A bucket beyond the longest window would put its start before any representable date (a 500 found by the fuzz).
+  @Max(MAX_THROUGHPUT_WINDOW_MS)
   @Min(MIN_THROUGHPUT_BUCKET_MS)
   @IsWholeNumber()
   bucket: number = DEFAULT_THROUGHPUT_BUCKET_MS;
