@@ -78,25 +78,7 @@ export function runHandler(
   work: (ctx: CommandContext) => Promise<HandlerReturn> | HandlerReturn,
 ): Promise<Result> {
   const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(new CommandTimeoutError(timeoutMs)), timeoutMs) : undefined;
-  const ctx: CommandContext = {
-    get signal() {
-      return abort.signal;
-    },
-    attempt: instance.attempt,
-    traceId: instance.traceId,
-    correlationId: instance.correlationId,
-    logger,
-    progress,
-  };
-  const settle = (value: unknown): Result => {
-    clearTimeout(timer);
-    if (abort.aborted) throw ThrownValueError.from(abort.reason);
-    return toResult(instance.name, value);
-  };
-  const failed = (error: unknown): never => {
-    clearTimeout(timer);
-    throw ThrownValueError.from(abort.aborted ? abort.reason : error);
-  };
+  const ctx = new AttemptContext(abort, instance, logger, progress);
   let value: Promise<HandlerReturn> | HandlerReturn;
   try {
     value = runWithTraceContext(
@@ -104,18 +86,56 @@ export function runHandler(
       () => work(ctx),
     );
   } catch (error) {
-    return Promise.reject(ThrownValueError.from(error)).finally(() => clearTimeout(timer));
+    clearTimeout(timer);
+    return Promise.reject(ThrownValueError.from(error));
   }
   if (!isPromiseLike(value)) {
+    clearTimeout(timer);
     try {
-      return Promise.resolve(settle(value));
+      return Promise.resolve(checked(instance, abort, value));
     } catch (error) {
       return Promise.reject(error);
     }
   }
-  const running = value;
   // A handler abandoned at its timeout may still settle later; its outcome is ignored, not unhandled.
-  return abort.race(Promise.resolve(running)).then(settle, failed);
+  return abort.race(Promise.resolve(value)).then(
+    (settled) => {
+      clearTimeout(timer);
+      return checked(instance, abort, settled);
+    },
+    (error: unknown) => {
+      clearTimeout(timer);
+      throw ThrownValueError.from(abort.aborted ? abort.reason : error);
+    },
+  );
+}
+
+/** The handler's return value as a Result; the abort's reason instead if the attempt was aborted meanwhile. */
+function checked(instance: Instance, abort: AttemptAbort, value: unknown): Result {
+  if (abort.aborted) throw ThrownValueError.from(abort.reason);
+  return toResult(instance.name, value);
+}
+
+/** The CommandContext of one attempt (a class: one small object per attempt, its signal created only if read). */
+class AttemptContext implements CommandContext {
+  readonly attempt: number;
+  readonly traceId: string | null;
+  readonly correlationId: string | null;
+
+  constructor(
+    private readonly abort: AttemptAbort,
+    instance: Instance,
+    readonly logger: DurexLogger,
+    readonly progress: CommandContext['progress'],
+  ) {
+    this.attempt = instance.attempt;
+    this.traceId = instance.traceId;
+    this.correlationId = instance.correlationId;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<HandlerReturn> {

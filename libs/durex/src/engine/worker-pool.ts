@@ -10,7 +10,7 @@ import { assertJsonPayload } from '../core/json.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { CommandDefinition, HandlerRegistry } from './handler-registry.js';
 import type { InstanceFactory } from './instance-factory.js';
-import { composeMiddleware } from './middleware.js';
+import { composeMiddleware, type MiddlewareContext } from './middleware.js';
 import type { LifecycleEvents, DurexEventType } from './lifecycle-events.js';
 import * as outcome from './outcomes.js';
 import type { TransitionWriter } from './transition-writer.js';
@@ -57,11 +57,16 @@ export class WorkerPool {
     private readonly registry: HandlerRegistry,
     private readonly factory: InstanceFactory,
     private readonly writer: TransitionWriter,
-    private readonly owner: string,
+    owner: string,
     private readonly onSettled: () => void,
     private readonly onTerminal: TerminalListener,
     private readonly events: LifecycleEvents,
-  ) {}
+  ) {
+    this.guard = outcome.ownLease(owner);
+  }
+
+  /** The guard of this process's own outcomes: one object, read-only, for every attempt. */
+  private readonly guard: TransitionGuard;
 
   get size(): number {
     return this.running.size;
@@ -109,7 +114,7 @@ export class WorkerPool {
    * were claimed but never started. `drain` waits for the writes.
    */
   handBackBuffered(why: string): void {
-    const guard = outcome.ownLease(this.owner);
+    const guard = this.guard;
     for (const instance of this.buffer.values()) {
       const write = this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded: [] }, why));
       this.track(write, instance, 'hand back');
@@ -251,7 +256,7 @@ export class WorkerPool {
 
   private async execute(instance: Instance, abort: AttemptAbort): Promise<void> {
     const handler = this.registry.get(instance.name);
-    const guard = outcome.ownLease(this.owner);
+    const guard = this.guard;
     if (!handler) {
       // Claims only ask for handled names, so this means the handler was unregistered meanwhile.
       await this.writer.write(outcome.handedBack({ instance, guard, now: this.options.clock.now(), recorded: [] }, 'no handler in this process'));
@@ -274,18 +279,10 @@ export class WorkerPool {
     let result: Result | undefined;
     let failure: Error | undefined;
     try {
-      // The middleware context's signal, like the handler's, is created only if read.
-      const middlewareContext = {
-        instance,
-        handler,
-        get signal() {
-          return abort.signal;
-        },
-      };
       const middleware = this.options.middleware;
       result = await runHandler(instance, abort, this.environment(instance, guard), (ctx) =>
         middleware.length
-          ? composeMiddleware(middleware, middlewareContext, async () => toResult(instance.name, await handler.execute(instance, ctx)))()
+          ? composeMiddleware(middleware, middlewareContext(instance, handler, abort), async () => toResult(instance.name, await handler.execute(instance, ctx)))()
           : handler.execute(instance, ctx),
       );
     } catch (error) {
@@ -346,7 +343,7 @@ export class WorkerPool {
   }
 
   private async runExpired(instance: Instance, handler: CommandDefinition | undefined): Promise<void> {
-    const guard = outcome.ownLease(this.owner);
+    const guard = this.guard;
     let children: Instance[] = [];
     let handlerError: Error | undefined;
     if (handler?.expired) {
@@ -430,6 +427,17 @@ export class WorkerPool {
       this.options.logger.error(`durex: errorHandler threw: ${errorMessage(handlerError)}`);
     }
   }
+}
+
+/** What a middleware sees; the signal, like the handler's, is created only if read. */
+function middlewareContext(instance: Instance, handler: CommandDefinition, abort: AttemptAbort): MiddlewareContext {
+  return {
+    instance,
+    handler,
+    get signal() {
+      return abort.signal;
+    },
+  };
 }
 
 function changesOf(instance: Instance): { recorded: Instance['history']; data?: Instance['data'] } {
