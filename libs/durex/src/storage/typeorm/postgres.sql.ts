@@ -110,6 +110,12 @@ ORDER BY lease_expires_at, id LIMIT $2`);
    * numbering every ready row with a window function. The picked rows are updated by their ctid
    * (a TID scan, no second index probe per row, and no hash join with the table that the planner
    * prefers for large claims); the rows are locked, so their ctid cannot change in between.
+   *
+   * The `started` event stays here rather than being folded into the completion statement: it is
+   * the same row either way (an attempt's history is created, started, outcome), and measured per
+   * job the fold saved nothing (claim -10 µs, completion +16 µs of backend CPU at 500 per batch),
+   * while here a claimed or running instance's history says it started, a crashed attempt's too,
+   * and the storage contract is unchanged. With a prefetch buffer its time is the claim's.
    */
   claim(kind: ClaimKind, limited: boolean): NamedStatement {
     const key = `${kind}:${limited}`;
