@@ -6,6 +6,12 @@ import type { WorkerPool } from './worker-pool.js';
 const MAX_ERROR_BACKOFF = 5_000;
 /** First wait before claiming again when ready work was locked by another process's claim. */
 const LOCKED_RETRY_MS = 5;
+/**
+ * A failure this soon after the storage came back is taken for the tail of the same outage (a pooled
+ * connection the cut left dead, found on its first use) until it has failed this many times in a row.
+ */
+const RELAPSE_WINDOW_MS = 2_000;
+const RELAPSE_FAILURES_TO_ANNOUNCE = 3;
 
 /**
  * The claim loop. It claims as many ready instances as there are free workers, plus the `prefetch`
@@ -23,6 +29,9 @@ export class Scheduler {
   private woken = false;
   private overdueCheckAt = 0;
   private failures = 0;
+  /** Whether the current run of failures has been logged as an outage, so its end is logged too. */
+  private outageAnnounced = false;
+  private recoveredAt = Number.NEGATIVE_INFINITY;
   /** The time the last claim looked for ready work at. */
   private claimedUpTo = 0;
   /** Most outcomes waiting to be written before claims pause. */
@@ -191,14 +200,21 @@ export class Scheduler {
 
   private storageFailed(error: unknown): number {
     this.failures += 1;
-    if (this.failures === 1) {
+    const relapse = this.options.clock.now() - this.recoveredAt < RELAPSE_WINDOW_MS;
+    if (!this.outageAnnounced && (!relapse || this.failures >= RELAPSE_FAILURES_TO_ANNOUNCE)) {
+      this.outageAnnounced = true;
       this.options.logger.error(`durex: storage unavailable, retrying with backoff: ${(error as Error)?.message ?? String(error)}`);
     }
     return Math.min(100 * 2 ** (this.failures - 1), MAX_ERROR_BACKOFF);
   }
 
   private storageRecovered(): void {
-    if (this.failures > 0) this.options.logger.log(`durex: storage reachable again after ${this.failures} failed attempts`);
+    if (this.failures === 0) return;
+    if (this.outageAnnounced) {
+      this.options.logger.log(`durex: storage reachable again after ${this.failures} failed attempts`);
+      this.recoveredAt = this.options.clock.now();
+    }
+    this.outageAnnounced = false;
     this.failures = 0;
   }
 }
