@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Command, type CommandHandler, DurexClient, DurexError, Executor, type Instance, InvalidSpecError, type Spec, Status } from 'nestjs-durex';
+import { Command, type CommandHandler, DurexClient, DurexError, Executor, InvalidSpecError, type Spec, Status } from 'nestjs-durex';
 import { describe, expect, it } from 'vitest';
 import { durexForTest, useTestApp } from '../admin/http-app.js';
 import { STORAGE_KINDS } from '../support/storages.js';
@@ -41,34 +41,34 @@ describe.each(STORAGE_KINDS)('hostile specs through DurexClient on %s storage', 
     expect(await client.count()).toBe(0);
   });
 
-  // BUG (libs/durex/src/core/spec.ts validateSpec, deadlineAt; libs/durex/src/storage/typeorm/
-  // postgres.sql.ts `to_timestamp(x / 1000)`): any valid Date passes, but PostgreSQL's timestamptz
-  // starts at 4714 BC, so an earlier deadline fails the insert with a raw DatabaseError ("timestamp
-  // out of range") instead of an InvalidSpecError; and times travel as float8 seconds, so about 1 %
-  // of dates before 1970 (1853-04-11T22:32:41.088Z) or far in the future (7224-08-23T22:23:20.757Z)
-  // read back a millisecond early. Fix: bound deadlineAt (and the query dates) to what every storage holds, and send times
-  // as exact values (integer microseconds, or `to_timestamp(0) + x * interval '1 ms'`). `it.fails`
-  // on PostgreSQL while it stands.
-  (kind === 'postgres' ? it.fails : it)('rejects a deadlineAt no storage can hold with an InvalidSpecError, or stores it exactly', async () => {
+  // Found by this suite: PostgreSQL's timestamptz starts at 4714 BC, so an earlier deadline failed
+  // the insert with a raw DatabaseError; and times went to PostgreSQL as float seconds, so about 1 %
+  // of dates before 1970 (1853-04-11T22:32:41.088Z) or far ahead (7224-08-23T22:23:20.757Z) read
+  // back a millisecond early. Dates are now bounded to years 0000–9999 and written exactly.
+  it('rejects a deadlineAt outside years 0000–9999 with an InvalidSpecError, and stores every one inside exactly', async () => {
     const client = current().app.get(DurexClient);
-    for (const at of ['+010000-01-01T00:00:00.000Z', '0000-06-01T00:00:00.000Z', '-010000-01-01T00:00:00.000Z', '1853-04-11T22:32:41.088Z', '7224-08-23T22:23:20.757Z', '+275760-04-07T05:55:49.134Z']) {
-      const spec = { name: FUZZED, deadlineAt: new Date(at) };
-      const outcome = await client.add(spec).then(
-        (instance) => instance,
-        (error: unknown) => error,
+    for (const at of ['+010000-01-01T00:00:00.000Z', '-000001-12-31T23:59:59.999Z', '-010000-01-01T00:00:00.000Z', '+275760-04-07T05:55:49.134Z']) {
+      await expect(client.add({ name: FUZZED, deadlineAt: new Date(at) }), at).rejects.toThrow(
+        new InvalidSpecError('spec.deadlineAt', 'must be between 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z'),
       );
-      if (outcome instanceof Error) expect(outcome, at).toBeInstanceOf(InvalidSpecError);
-      else expectStoredAsSpecified(spec, await client.get((outcome as Instance).id));
     }
+    const first = Date.parse('0000-01-01T00:00:00.000Z');
+    const last = Date.parse('9999-12-31T23:59:59.999Z');
+    // The edges, the two dates the fuzz found, and 300 spread over the whole range (golden-ratio steps).
+    const times = [first, last, Date.parse('1853-04-11T22:32:41.088Z'), Date.parse('7224-08-23T22:23:20.757Z')];
+    for (let n = 1; n <= 300; n++) times.push(first + Math.floor(((n * 0.6180339887498949) % 1) * (last - first)));
+    const specs = times.map((time) => ({ name: FUZZED, deadlineAt: new Date(time) }));
+    const created = await client.addMany(specs);
+    for (const [index, spec] of specs.entries()) expectStoredAsSpecified(spec, await client.get(created[index]!.id));
   });
 
-  // BUG (libs/durex/src/core/json.ts assertJsonPayload): -0 passes as plain JSON, but JSON writes it
-  // as 0, so PostgreSQL and SQLite read back 0 where memory keeps -0. Either normalise it to 0 before
-  // storing (memory then agrees) or refuse it. `it.fails` on the databases while the bug stands.
-  (kind === 'memory' ? it : it.fails)('reads back a -0 in a payload as -0, as memory does', async () => {
+  // Found by this suite: JSON writes -0 as 0, so PostgreSQL and SQLite read back 0 where memory kept
+  // -0. Memory now stores what the databases store.
+  it('reads back a -0 in a payload as 0, as JSON writes it', async () => {
     const client = current().app.get(DurexClient);
-    const { id } = await client.add({ name: FUZZED, data: { rounded: Math.round(-0.4) } });
-    expect(Object.is((await client.get(id)).data.rounded, -0)).toBe(true);
+    const { id } = await client.add({ name: FUZZED, data: { rounded: Math.round(-0.4), list: [-0] } });
+    const { data } = await client.get(id);
+    expect([Object.is(data.rounded, 0), Object.is((data.list as number[])[0], 0)]).toEqual([true, true]);
   });
 
   it('rejects each bad spec with a DurexError and stores nothing, stores each good one exactly, and keeps running', async () => {

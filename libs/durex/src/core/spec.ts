@@ -1,6 +1,7 @@
 import type { PayloadOf, SpecFor } from './durex-commands.js';
 import { InvalidSpecError } from './errors/invalid-spec.error.js';
 import { assertJsonPayload, type CommandData, isPlainObject, type PayloadLimits } from './json.js';
+import { isStorableTime, STORABLE_DATE_RANGE } from './storable-date.js';
 
 /**
  * What to run: the specification an instance is created from. Durations are milliseconds.
@@ -73,8 +74,9 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
   }
   assertOptionalInteger(s.retries, `${path}.retries`, 0, MAX_RETRIES);
   assertOptionalInteger(s.priority, `${path}.priority`, -MAX_PRIORITY, MAX_PRIORITY);
-  if (s.deadlineAt !== undefined && !(s.deadlineAt instanceof Date && Number.isFinite(s.deadlineAt.getTime()))) {
-    throw new InvalidSpecError(`${path}.deadlineAt`, 'must be a valid Date');
+  if (s.deadlineAt !== undefined) {
+    if (!(s.deadlineAt instanceof Date && Number.isFinite(s.deadlineAt.getTime()))) throw new InvalidSpecError(`${path}.deadlineAt`, 'must be a valid Date');
+    if (!isStorableTime(s.deadlineAt.getTime())) throw new InvalidSpecError(`${path}.deadlineAt`, `must be ${STORABLE_DATE_RANGE}`);
   }
   assertStringList(s.tags, `${path}.tags`, MAX_TAGS, (tag, p) => assertText(tag, p));
   assertStringList(s.sequence, `${path}.sequence`, MAX_SEQUENCE, assertCommandName);

@@ -234,7 +234,7 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
       const holder = this.activeHolder(row.uniqueKey);
       if (holder) throw new DuplicateCommandError(row.uniqueKey, holder);
     }
-    Object.assign(row, structuredClone(patch));
+    Object.assign(row, storedCopy(patch));
     this.indexKey(row);
     this.appendEvents(row.id, transition.events);
     const skippedChildren: string[] = [];
@@ -256,16 +256,16 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
   }
 
   private write(instance: Instance): void {
-    const row = structuredClone(instance.state());
+    const row = storedCopy(instance.state());
     this.rows.set(instance.id, row);
-    this.events.set(instance.id, structuredClone(instance.history));
+    this.events.set(instance.id, storedCopy(instance.history));
     this.indexKey(row);
   }
 
   private appendEvents(id: string, events: readonly InstanceEvent[]): void {
     if (!events.length) return;
     const list = this.events.get(id) ?? [];
-    list.push(...structuredClone(events));
+    list.push(...storedCopy(events));
     this.events.set(id, list);
   }
 
@@ -284,4 +284,22 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
 
 function toInstance(row: InstanceState): Instance {
   return new Instance(structuredClone(row));
+}
+
+/** A copy as the databases store it: JSON writes -0 as 0, so memory keeps 0 too and agrees with them. */
+function storedCopy<T>(value: T): T {
+  const copy = structuredClone(value);
+  zeroNegativeZeros(copy);
+  return copy;
+}
+
+function zeroNegativeZeros(value: unknown): void {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return;
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const item = object[key];
+    // defineProperty, not assignment: a key named __proto__ would otherwise hit the setter.
+    if (Object.is(item, -0)) Object.defineProperty(object, key, { value: 0 });
+    else zeroNegativeZeros(item);
+  }
 }

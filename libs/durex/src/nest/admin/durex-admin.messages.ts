@@ -1,3 +1,5 @@
+import { STORABLE_DATE_RANGE } from '../../core/storable-date.js';
+
 /*
  * Every message the admin API writes, in one place: each names the culprit and the fix.
  */
@@ -45,7 +47,7 @@ export const FILTER_TEXT_MESSAGE = '$property must be text without NUL character
 export const INTEGER_MESSAGE = '$property must be a whole number (digits only)';
 
 /** A value that is not a date and time. */
-export const DATE_MESSAGE = '$property must be an ISO 8601 date and time, such as 2024-05-01T12:00:00Z';
+export const DATE_MESSAGE = `$property must be an ISO 8601 date and time ${STORABLE_DATE_RANGE}, such as 2024-05-01T12:00:00Z`;
 
 /** A request body that is a JSON array or a bare value. */
 export const BODY_NOT_OBJECT_MESSAGE = 'the request body must be a JSON object';

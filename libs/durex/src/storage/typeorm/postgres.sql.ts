@@ -169,9 +169,18 @@ SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`;
 export const COLUMN_ARRAYS: Record<Exclude<ColumnKind, 'json'>, { type: string; value: (x: string) => string }> = {
   text: { type: 'text', value: (x) => x },
   int: { type: 'bigint', value: (x) => x },
-  time: { type: 'float8', value: (x) => `to_timestamp(${x} / 1000)` },
+  time: { type: 'float8', value: (x) => timestampFromEpochMs(x) },
   list: { type: 'text', value: (x) => `${x}::text[]` },
 };
+
+/**
+ * The timestamptz of `x` epoch milliseconds, exactly. `to_timestamp(x / 1000)` goes through float
+ * seconds and stored some dates before 1970 or centuries ahead a microsecond early, which read back
+ * a millisecond early; whole seconds and the milliseconds apart are both exact in every storable year.
+ */
+export function timestampFromEpochMs(x: string): string {
+  return `(to_timestamp(floor(${x} / 1000)) + (${x} - floor(${x} / 1000) * 1000) * interval '1 millisecond')`;
+}
 
 /** Element `n` (from 1) of a jsonb array parameter; a JSON null stands for SQL NULL. */
 function jsonElement(param: string, n: string): string {
@@ -230,7 +239,7 @@ function insertText(I: string, E: string): string {
   RETURNING id
 ), ev AS (
   INSERT INTO ${E} (${EVENT_COLUMNS.join(', ')})
-  SELECT e.instance_id, e.type, to_timestamp(e.at / 1000), e.attempt, e.error, e.duration_ms, e.message
+  SELECT e.instance_id, e.type, ${timestampFromEpochMs('e.at')}, e.attempt, e.error, e.duration_ms, e.message
   FROM unnest(${events.map((e) => e.cast).join(', ')}) WITH ORDINALITY AS e(${events.map((e) => e.name).join(', ')}, n)
   ORDER BY e.n
 )
@@ -273,11 +282,11 @@ function transitionText(I: string, E: string): string {
   FROM t
   WHERE i.id = ANY($1::text[]) AND i.id = t.id AND i.status = ANY(string_to_array(t.statuses, ','))
     AND (t.owner IS NULL OR i.lease_owner = t.owner)
-    AND (t.expired_before IS NULL OR i.lease_expires_at < to_timestamp(t.expired_before / 1000))
+    AND (t.expired_before IS NULL OR i.lease_expires_at < ${timestampFromEpochMs('t.expired_before')})
   RETURNING t.ord, i.id, i.name, i.status
 ), ev AS (
   INSERT INTO ${E} (${events})
-  SELECT upd.id, e.type, to_timestamp(e.at / 1000), e.attempt, e.error, e.duration_ms, e.message
+  SELECT upd.id, e.type, ${timestampFromEpochMs('e.at')}, e.attempt, e.error, e.duration_ms, e.message
   FROM unnest(${eventParams.map((e) => e.cast).join(', ')}) WITH ORDINALITY AS e(${eventParams.map((e) => e.name).join(', ')}, n)
     JOIN upd ON upd.ord = e.ord
   ORDER BY e.n

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, isISO8601, IsString, Length, Matches, ValidateBy } from 'class-validator';
 import { ID_PATTERN } from '../../../core/ids.js';
+import { isStorableTime } from '../../../core/storable-date.js';
 import { MAX_FILTER_LENGTH } from '../durex-admin.constants.js';
 import { DATE_MESSAGE, FILTER_TEXT_MESSAGE, ID_MESSAGE, INTEGER_MESSAGE } from '../durex-admin.messages.js';
 
@@ -51,14 +52,15 @@ export function IsInstanceId(): PropertyDecorator {
 }
 
 /**
- * An ISO 8601 date and time that JavaScript can also read: ISO forms such as week dates pass
- * `isISO8601` but make an Invalid Date, which no storage can compare with.
+ * An ISO 8601 date and time that JavaScript can also read (ISO forms such as week dates pass
+ * `isISO8601` but make an Invalid Date, which no storage can compare with), within the years every
+ * storage holds (PostgreSQL refuses a time before 4714 BC outright).
  */
 export function IsIsoDate(): PropertyDecorator {
   return ValidateBy({
     name: 'isIsoDate',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && isISO8601(value, { strict: true }) && Number.isFinite(Date.parse(value)),
+      validate: (value: unknown) => typeof value === 'string' && isISO8601(value, { strict: true }) && isStorableTime(Date.parse(value)),
       defaultMessage: () => DATE_MESSAGE,
     },
   });
