@@ -170,19 +170,25 @@ describe.each(STORAGE_KINDS)('executor failures on %s', (kind) => {
     ex.handle('throwsObject', () => { throw { code: 7 }; }, { recover });
     ex.handle('throwsSync', () => { throw new TypeError('sync'); }, { recover });
     ex.handle('returnsNumber', () => 42 as never, { recover });
+    // Neither JSON.stringify (circular) nor String() (no prototype, so no toString) can describe it.
+    const unprintable: Record<string, unknown> = Object.create(null);
+    unprintable.self = unprintable;
+    ex.handle('throwsUnprintable', () => { throw unprintable; }, { recover });
     await ex.start();
-    const ids = await Promise.all(['throwsString', 'throwsObject', 'throwsSync', 'returnsNumber'].map((name) => ex.add({ name }).then((i) => i.id)));
+    const names = ['throwsString', 'throwsObject', 'throwsSync', 'returnsNumber', 'throwsUnprintable'];
+    const ids = await Promise.all(names.map((name) => ex.add({ name }).then((i) => i.id)));
     const done = await Promise.all(ids.map((id) => settled(ex, id)));
-    expect(done.map((i) => i.status)).toEqual([Status.FAILED, Status.FAILED, Status.FAILED, Status.FAILED]);
+    expect(done.map((i) => i.status)).toEqual(names.map(() => Status.FAILED));
     expect(done.map((i) => i.error)).toEqual([
       'non-Error thrown: plain string',
       'non-Error thrown: {"code":7}',
       'sync',
       expect.stringMatching(/returned a number/),
+      'non-Error thrown: a value JavaScript cannot print (object)',
     ]);
-    expect(recovered).toHaveLength(4);
-    expect(handled).toHaveLength(4);
-    expect(metrics.calls.filter((c) => c.startsWith('failed:'))).toHaveLength(4);
+    expect(recovered).toHaveLength(5);
+    expect(handled).toHaveLength(5);
+    expect(metrics.calls.filter((c) => c.startsWith('failed:'))).toHaveLength(5);
   });
 
   it('feeds every metric', async () => {

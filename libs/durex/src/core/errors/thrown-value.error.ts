@@ -18,10 +18,14 @@ export class ThrownValueError extends DurexError {
 
   private static describe(value: unknown): string {
     if (typeof value === 'string') return value;
-    try {
-      return JSON.stringify(value) ?? String(value);
-    } catch {
-      return String(value);
+    for (const describe of [JSON.stringify, String]) {
+      try {
+        const text = describe(value) as string | undefined;
+        if (text !== undefined) return text;
+      } catch {
+        // Circular, a BigInt inside, or no way to a primitive (Object.create(null)): try the next.
+      }
     }
+    return `a value JavaScript cannot print (${typeof value})`;
   }
 }
