@@ -1,5 +1,6 @@
 import type { ChartPanel } from './chart.js';
 import { formatNumber, formatRatio } from './format.js';
+import { goalsSection } from './goals.js';
 import { type BenchResults, runsOf, summarise } from './results.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { MetricDef } from './scenarios/scenario.js';
@@ -60,6 +61,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     '',
     ...summaryTable(results),
     '',
+    ...goalsSection(results),
   );
   for (const name of config.scenarios) lines.push(...scenarioSection(results, name));
   lines.push(...failureSection(results));

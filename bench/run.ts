@@ -3,7 +3,7 @@
  * every system, interleaved and repeated, then writes the report, its chart and the raw results.
  * This process only orchestrates; each system runs in child processes (bench/agent).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from './agent/client.js';
@@ -23,7 +23,10 @@ import { provision } from './targets.js';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function main(): Promise<number> {
-  const config = loadConfig(process.argv.slice(2), process.env);
+  const args = process.argv.slice(2);
+  // `--report <results.json>`: render the report and chart again from a run's raw results.
+  if (args[0] === '--report') return rerender(args[1]);
+  const config = loadConfig(args, process.env);
   const machine = await describeMachine(config, REPO_ROOT);
   const started = now();
   log(`bench${config.smoke ? ' (smoke)' : ''}: ${config.systems.join(', ')} × ${config.scenarios.join(', ')} × ${config.repeat}`);
@@ -85,15 +88,28 @@ async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
+/** The report, its chart and the raw results, side by side (RESULTS.md, .svg, .json). */
 function write(results: BenchResults): void {
   const report = join(REPO_ROOT, results.config.output);
+  const raw = report.replace(/\.md$/, '.json');
+  mkdirSync(dirname(report), { recursive: true });
+  writeFileSync(raw, `${JSON.stringify(results, null, 2)}\n`);
+  render(results);
+  log(`wrote ${raw}`);
+}
+
+function render(results: BenchResults): void {
+  const report = join(REPO_ROOT, results.config.output);
   const chart = report.replace(/\.md$/, '.svg');
-  const raw = join(REPO_ROOT, 'bench/.work', `${basename(report, '.md')}.json`);
-  for (const file of [report, raw]) mkdirSync(dirname(file), { recursive: true });
   writeFileSync(chart, renderChart(results, chartPanels(results)));
   writeFileSync(report, renderReport(results, basename(chart)));
-  writeFileSync(raw, `${JSON.stringify(results, null, 2)}\n`);
-  log(`wrote ${report}, ${chart} and ${raw}`);
+  log(`wrote ${report} and ${chart}`);
+}
+
+function rerender(rawFile: string | undefined): number {
+  if (!rawFile) throw new Error('--report needs the raw results of a run, e.g. bench/RESULTS.json');
+  render(JSON.parse(readFileSync(rawFile, 'utf8')) as BenchResults);
+  return 0;
 }
 
 function describe(record: RunRecord): string {

@@ -1,4 +1,4 @@
-import { capped, CPU_METRIC, JOBS_METRIC, type MetricDef, type Metrics, RSS_METRIC, type RunContext, type Scenario } from './scenario.js';
+import { capped, CPU_METRIC, JOBS_METRIC, type MetricDef, type Metrics, RSS_METRIC, type RunContext, type Scenario, STORE_CPU_METRIC } from './scenario.js';
 import { runWorkers, throughput } from './workers.js';
 
 /** Pre-enqueues `wanted` jobs (fewer for polling-bound systems) in batches, then drains them. */
@@ -6,7 +6,8 @@ export async function drain(ctx: RunContext, wanted: number, parallelism: number
   const jobs = capped(ctx, wanted, parallelism, processes);
   await ctx.producer.call({ op: 'enqueue', args: { mode: 'many', count: jobs, batch: ctx.config.sizes.batch } });
   const out = await runWorkers(ctx, { processes, parallelism, expected: jobs });
-  return { jobsPerSecond: throughput(jobs, out), jobs, rssMb: out.rssMb, cpuMsPer1k: (out.cpuMs / jobs) * 1000 };
+  const per1k = (ms: number) => (ms / jobs) * 1000;
+  return { jobsPerSecond: throughput(jobs, out), jobs, rssMb: out.rssMb, cpuMsPer1k: per1k(out.cpuMs), storeCpuMsPer1k: per1k(out.storeCpuMs) };
 }
 
 /** Throughput is charted for every drain; peak RSS only for the main one, where it says the most. */
@@ -16,6 +17,7 @@ export function drainMetrics(label: string, chartRss = false): MetricDef[] {
     JOBS_METRIC,
     chartRss ? { ...RSS_METRIC, label: `${RSS_METRIC.label}, ${label}`, chart: true } : RSS_METRIC,
     CPU_METRIC,
+    STORE_CPU_METRIC,
   ];
 }
 

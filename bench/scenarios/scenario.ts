@@ -52,4 +52,5 @@ export function capped(ctx: RunContext, wanted: number, parallelism: number, pro
 
 export const RSS_METRIC: MetricDef = { key: 'rssMb', label: 'worker peak RSS', unit: 'MB', better: 'lower' };
 export const CPU_METRIC: MetricDef = { key: 'cpuMsPer1k', label: 'worker CPU per 1,000 jobs', unit: 'ms', better: 'lower' };
+export const STORE_CPU_METRIC: MetricDef = { key: 'storeCpuMsPer1k', label: 'database CPU per 1,000 jobs', unit: 'ms', better: 'lower' };
 export const JOBS_METRIC: MetricDef = { key: 'jobs', label: 'jobs', unit: '', better: 'info' };

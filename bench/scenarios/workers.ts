@@ -1,6 +1,7 @@
 import { AgentClient } from '../agent/client.js';
 import type { WorkerReport } from '../agent/protocol.js';
 import { sleep } from '../clock.js';
+import { storeCpuMs } from '../store-cpu.js';
 import { mergeCounts, VerificationError, verifyExactlyOnce } from '../verify.js';
 import type { RunContext } from './scenario.js';
 
@@ -28,6 +29,8 @@ export interface WorkerOutcome {
   rssMb: number;
   /** CPU time of all worker processes while they ran jobs, ms. */
   cpuMs: number;
+  /** CPU time of the store's server (PostgreSQL or Redis) from the workers' start to the last execution, ms. */
+  storeCpuMs: number;
 }
 
 const POLL_MS = 10;
@@ -44,14 +47,16 @@ export async function runWorkers(ctx: RunContext, plan: WorkerPlan): Promise<Wor
     for (let p = 0; p < plan.processes; p++) workers.push(await AgentClient.spawn(system, target, `worker ${p + 1}`));
     await Promise.all(workers.map((w) => w.call({ op: 'start', parallelism: plan.parallelism, ledgerSize: plan.expected })));
     if (plan.idleMs) await sleep(plan.idleMs);
+    const storeCpuAtStart = storeCpuMs(system.store);
     const fed = plan.feed?.();
     await Promise.all([fed, waitForExecutions(workers, plan.expected, config.stallSeconds * 1000)]);
+    const storeCpu = storeCpuMs(system.store) - storeCpuAtStart;
     await sleep(config.settleMs);
     const reports = await Promise.all(workers.map((w) => w.call({ op: 'finish' })));
     verify(reports, plan.expected);
     const left = await producer.call({ op: 'unfinished' });
     if (left !== 0) throw new VerificationError(`${left} jobs still unfinished in the queue after the workers stopped`);
-    return outcome(reports);
+    return { ...outcome(reports), storeCpuMs: storeCpu };
   } finally {
     await Promise.all(workers.map((w) => w.close().catch(() => w.kill())));
   }
@@ -78,7 +83,7 @@ function verify(reports: readonly WorkerReport[], expected: number): void {
   verifyExactlyOnce(mergeCounts(reports.map((r) => r.counts)), expected, stray);
 }
 
-function outcome(reports: readonly WorkerReport[]): WorkerOutcome {
+function outcome(reports: readonly WorkerReport[]): Omit<WorkerOutcome, 'storeCpuMs'> {
   const latency = new Float64Array(reports[0]!.latency.length).fill(Number.NaN);
   for (const report of reports) {
     report.latency.forEach((value, i) => {
