@@ -53,8 +53,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       return `| ${name} | ${system.packageName} | ${machine.versions[system.packageName] ?? '?'} | ${system.configuration} |`;
     }),
     '',
-    `BullMQ talks to Redis through ioredis ${machine.versions.ioredis ?? '?'}.`,
-    '',
+    ...(config.systems.includes('bullmq') ? [`BullMQ talks to Redis through ioredis ${machine.versions.ioredis ?? '?'}.`, ''] : []),
     sizesLine(results),
     '',
     '## Summary',
@@ -113,7 +112,8 @@ function summaryTable(results: BenchResults): string[] {
 
 function scenarioSection(results: BenchResults, name: BenchResults['config']['scenarios'][number]): string[] {
   const scenario = SCENARIOS[name];
-  const metrics = scenario.metrics;
+  // A metric no run measured (added to the harness after the run, rendered again with --report) is left out.
+  const metrics = scenario.metrics.filter((metric) => results.config.systems.some((system) => summarise(results, name, system, metric.key).n > 0));
   const headline = metrics.find((m) => m.better !== 'info')!;
   const durex = summarise(results, name, 'durex', headline.key).median;
   const header = ['system', ...metrics.map(metricHeader), `durex ÷ system (${headline.label})`, 'runs'];
