@@ -231,6 +231,7 @@ describe.each(STORAGE_KINDS)('fan-in on %s', (kind) => {
     await expect(ex.add({ name: 'square', dependsOn: ['no-such-id'] })).rejects.toBeInstanceOf(CommandNotFoundError);
     await expect(ex.add({ name: 'square', dependsOn: ['a'], delay: 5 })).rejects.toBeInstanceOf(InvalidSpecError);
     await expect(ex.add({ name: 'square', dependsOn: [''] })).rejects.toBeInstanceOf(InvalidSpecError);
+    await expect(ex.schedule('nightly', '0 3 * * *', { name: 'square', dependsOn: ['a'] })).rejects.toBeInstanceOf(InvalidSpecError);
     expect(await ex.count({ name: 'square' })).toBe(0);
     await ex.start();
     const added = await Promise.all(['keyed', 'late', 'nested'].map((name) => ex.add({ name })));

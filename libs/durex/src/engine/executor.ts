@@ -364,6 +364,7 @@ export class Executor {
   async schedule(name: string, cron: string, spec: Spec, options: ScheduleOptions = {}): Promise<ScheduleInfo> {
     assertCommandName(name, 'schedule name');
     this.factory.validate(spec, 'spec');
+    if (spec.dependsOn !== undefined) throw new InvalidSpecError('spec.dependsOn', 'cannot be scheduled: every tick would wait for the same instances');
     const data = scheduleData(name, cron, spec, options, new Date(this.options.clock.now()));
     // Twice at most: a duplicate means another process scheduled the name meanwhile, so look again.
     for (let attempt = 1; ; attempt++) {
