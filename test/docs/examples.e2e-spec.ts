@@ -14,7 +14,7 @@ import { BookFlightCommand } from '../../docs/snippets/workflows-and-sagas/book-
 import { BookHotelCommand } from '../../docs/snippets/workflows-and-sagas/book-hotel.command.js';
 import { ChargeTripCommand } from '../../docs/snippets/workflows-and-sagas/charge-trip.command.js';
 import { CancelFlightCommand, CancelHotelCommand } from '../../docs/snippets/workflows-and-sagas/compensations.js';
-import { AwaitThumbnailsCommand, ProcessAlbumCommand } from '../../docs/snippets/workflows-and-sagas/fan-out.js';
+import { FinishAlbumCommand, ProcessAlbumCommand } from '../../docs/snippets/workflows-and-sagas/fan-out.js';
 import { TripService } from '../../docs/snippets/workflows-and-sagas/trip.service.js';
 import { createDurexApp, type DurexTestApp, waitForInstances, waitForStatus } from '../fixtures/durex-app.js';
 
@@ -136,15 +136,17 @@ describe('documented examples', () => {
     expect((running.app.get(TravelApi) as ScriptedTravelApi).cancelled.sort()).toEqual(['flight-t3', 'hotel-t3']);
   });
 
-  it('workflows: the fan-in watcher starts the next step once every child has finished, counting failures', async () => {
-    running = await createDurexApp([ProcessAlbumCommand, AwaitThumbnailsCommand]);
+  it('workflows: the fan-in continuation runs once every child has ended, with their outcomes', async () => {
+    running = await createDurexApp([ProcessAlbumCommand, FinishAlbumCommand]);
     running.executor.handle('makeThumbnail', (cmd) => {
       if (cmd.getString('photoId') === 'p2') throw new PermanentError('corrupt image');
+      cmd.set('url', `thumb/${cmd.getString('photoId')}`);
     });
     const published: unknown[] = [];
     running.executor.handle('publishAlbum', (cmd) => void published.push(cmd.data));
     await running.client.add({ name: 'processAlbum', data: { albumId: 'a1', photoIds: ['p1', 'p2', 'p3'] } });
     await waitForInstances(running.client, { name: 'publishAlbum', status: Status.COMPLETED });
-    expect(published).toEqual([{ albumId: 'a1', failed: 1 }]);
+    expect(published).toEqual([{ albumId: 'a1', urls: ['thumb/p1', 'thumb/p3'], failed: ['p2: corrupt image'] }]);
+    expect(await running.client.count({ name: 'finishAlbum' })).toBe(1);
   }, 20_000);
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Command, type CommandHandler, DurexClient, type Instance, Result, seconds } from 'nestjs-durex';
+import { Command, type CommandHandler, DurexClient, type Instance, Result } from 'nestjs-durex';
 
 interface House {
   houseId: string;
@@ -14,27 +14,18 @@ export class Renovations {
   }
 }
 
-/** The parent runs first: it returns the children, which run in parallel, and a watcher. */
+/** The parent runs first: it returns the children, which run in parallel, and the step that joins them. */
 @Command('planRenovation')
 export class PlanRenovationCommand implements CommandHandler<House> {
   execute(cmd: Instance<House>): Result {
     const { houseId } = cmd.data;
-    return Result.spawn(
-      { name: 'paint', data: { houseId, room: 'kitchen' } },
-      { name: 'paint', data: { houseId, room: 'hall' } },
-      { name: 'awaitPainting', data: { houseId } },
+    return Result.spawnThen(
+      [
+        { name: 'paint', data: { houseId, room: 'kitchen' } },
+        { name: 'paint', data: { houseId, room: 'hall' } },
+      ],
+      // Runs once both rooms have ended; ctx.outcomes() says how each one did.
+      { name: 'inspect', data: { houseId } },
     );
-  }
-}
-
-/** The join BullMQ does for you: once no sibling `paint` is active, run `inspect`. */
-@Command('awaitPainting', { period: seconds(5) })
-export class AwaitPaintingCommand implements CommandHandler<House> {
-  constructor(private readonly durex: DurexClient) {}
-
-  async execute(cmd: Instance<House>): Promise<Result> {
-    const rooms = await this.durex.find({ parentId: cmd.parentId!, name: 'paint' });
-    if (rooms.some((room) => !room.isTerminal())) return Result.repeat();
-    return Result.next({ name: 'inspect', data: cmd.data });
   }
 }

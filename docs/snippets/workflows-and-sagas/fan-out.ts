@@ -1,34 +1,36 @@
-import { Command, type CommandHandler, DurexClient, type Instance, Result, seconds, Status } from 'nestjs-durex';
+import { Command, type CommandContext, type CommandHandler, type Instance, Result, Status } from 'nestjs-durex';
 
 interface Album {
   albumId: string;
   photoIds: string[];
 }
 
-/** Fan-out: one child per photo, plus a watcher that waits for them. */
+interface Thumbnail {
+  albumId: string;
+  photoId: string;
+  /** Set by makeThumbnail when it succeeds. */
+  url?: string;
+}
+
+/** Fan-out: one child per photo; fan-in: `finishAlbum` runs once every one of them has ended. */
 @Command('processAlbum')
 export class ProcessAlbumCommand implements CommandHandler<Album> {
   execute(cmd: Instance<Album>): Result {
     const { albumId, photoIds } = cmd.data;
-    return Result.spawn(
-      ...photoIds.map((photoId) => ({ name: 'makeThumbnail', data: { albumId, photoId }, retries: 3 })),
-      { name: 'awaitThumbnails', data: { albumId } },
+    return Result.spawnThen(
+      photoIds.map((photoId) => ({ name: 'makeThumbnail', data: { albumId, photoId }, retries: 3 })),
+      { name: 'finishAlbum', data: { albumId } },
     );
   }
 }
 
-/**
- * Fan-in: durex has no join, so a sibling polls. It repeats every 5 s until no thumbnail of the
- * album is active, then starts the next step with the count of failures.
- */
-@Command('awaitThumbnails', { period: seconds(5) })
-export class AwaitThumbnailsCommand implements CommandHandler<{ albumId: string }> {
-  constructor(private readonly durex: DurexClient) {}
-
-  async execute(cmd: Instance<{ albumId: string }>): Promise<Result> {
-    const thumbnails = await this.durex.find({ parentId: cmd.parentId!, name: 'makeThumbnail' });
-    if (thumbnails.some((thumbnail) => !thumbnail.isTerminal())) return Result.repeat();
-    const failed = thumbnails.filter((thumbnail) => thumbnail.status !== Status.COMPLETED).length;
-    return Result.next({ name: 'publishAlbum', data: { albumId: cmd.data.albumId, failed } });
+/** Runs once, after the last thumbnail completed or failed for good; reads how each one ended. */
+@Command('finishAlbum')
+export class FinishAlbumCommand implements CommandHandler<{ albumId: string }> {
+  async execute(cmd: Instance<{ albumId: string }>, ctx: CommandContext): Promise<Result> {
+    const thumbnails = await ctx.outcomes<Thumbnail>();
+    const urls = thumbnails.flatMap((t) => (t.status === Status.COMPLETED && t.data.url ? [t.data.url] : []));
+    const failed = thumbnails.filter((t) => t.status !== Status.COMPLETED).map((t) => `${t.data.photoId}: ${t.error}`);
+    return Result.next({ name: 'publishAlbum', data: { albumId: cmd.data.albumId, urls, failed } });
   }
 }

@@ -1,5 +1,6 @@
 import type { InstanceEvent, InstanceView } from './api.types.js';
 import { instanceTable } from './commands.page.js';
+import { isWaiting } from '../src/core/fan-in.js';
 import { h, hidden } from './dom.js';
 import { dateTime, duration, relative } from './format.js';
 import { cancelButton, replayButton } from './instance.actions.js';
@@ -76,7 +77,7 @@ function details(instance: InstanceView, now: number): HTMLElement {
     row('Retries left', `${instance.retries} of ${instance.maxRetries}`),
     row('Priority', String(instance.priority)),
     row('Created', time(instance.createdAt)),
-    row('Ready at', time(instance.readyAt)),
+    row('Ready at', isWaiting({ status: instance.status, readyAt: new Date(instance.readyAt) }) ? 'once the instances it waits for have ended' : time(instance.readyAt)),
     row('Started', time(instance.startedAt)),
     row('Finished', time(instance.completedAt)),
     row('Last run took', ran),

@@ -5,6 +5,7 @@ export * from './durex-commands.js';
 export * from './duration.js';
 export * from './errors/index.js';
 export * from './event.js';
+export * from './fan-in.js';
 export * from './ids.js';
 export * from './instance.js';
 export * from './json.js';

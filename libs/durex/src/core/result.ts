@@ -15,6 +15,8 @@ export class Result {
     readonly retry: boolean,
     /** When repeating, run again at this time instead of after the period. */
     readonly repeatAt: Date | null = null,
+    /** Run this once every child in `commands` has ended (fan-in); it reads their outcomes with `ctx.outcomes()`. */
+    readonly then: Spec | null = null,
   ) {}
 
   /** Done; nothing follows. */
@@ -48,6 +50,18 @@ export class Result {
   /** Create several follow-up commands (fan-out). */
   static spawn(...specs: Spec[]): Result {
     return new Result(specs, false, false);
+  }
+
+  /**
+   * Fan-out and fan-in: creates the children, and `then` as a child that waits until every one of
+   * them has ended (COMPLETED, FAILED, DEAD_LETTER, CANCELLED or EXPIRED; retries do not count).
+   * The transition that ends the last child makes `then` ready, in the same write; it runs once and
+   * reads each child's outcome with `ctx.outcomes()`. With no children, `then` is ready at once.
+   * The children may not carry a `uniqueKey` (a skipped duplicate would never end), and `then` may
+   * carry no `delay`.
+   */
+  static spawnThen<T>(specs: readonly Spec[], then: Spec<T>): Result {
+    return new Result([...specs], false, false, null, then as Spec);
   }
 
   /** True for a Result, including one from another copy of the library. */

@@ -39,15 +39,22 @@ export interface Spec<T = CommandData> {
   correlationId?: string;
   /** Free-form operational metadata, kept apart from the payload. */
   metadata?: CommandData;
+  /**
+   * Ids of existing instances this one waits for (fan-in, for `add` and `addMany`): it stays
+   * PENDING with `readyAt` `WAITING_READY_AT` until every one of them has ended, then runs once
+   * and reads their outcomes with `ctx.outcomes()`. Those already ended count at once. Not with `delay`.
+   */
+  dependsOn?: string[];
 }
 
 /** The spec fields a command can default (the reference's `Defaulter`). @publicApi */
-export type SpecDefaults = Omit<Spec, 'name' | 'data' | 'traceId' | 'correlationId' | 'uniqueKey' | 'deadlineAt'>;
+export type SpecDefaults = Omit<Spec, 'name' | 'data' | 'traceId' | 'correlationId' | 'uniqueKey' | 'deadlineAt' | 'dependsOn'>;
 
 const MAX_NAME_LENGTH = 200;
 const MAX_TEXT_LENGTH = 255;
 const MAX_TAGS = 64;
 const MAX_SEQUENCE = 256;
+const MAX_DEPENDENCIES = 10_000;
 const MAX_RETRIES = 10_000;
 const MAX_PRIORITY = 2 ** 31 - 1;
 /** About 100 years: far enough for any real delay, small enough for every timestamp type. */
@@ -80,6 +87,10 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
   }
   assertStringList(s.tags, `${path}.tags`, MAX_TAGS, (tag, p) => assertText(tag, p));
   assertStringList(s.sequence, `${path}.sequence`, MAX_SEQUENCE, assertCommandName);
+  assertStringList(s.dependsOn, `${path}.dependsOn`, MAX_DEPENDENCIES, (id, p) => assertText(id, p));
+  if (s.dependsOn !== undefined && (s.dependsOn as unknown[]).length > 0 && s.delay !== undefined) {
+    throw new InvalidSpecError(`${path}.delay`, 'cannot be combined with dependsOn: the instance is ready when its last dependency ends');
+  }
   for (const field of ['uniqueKey', 'traceId', 'correlationId'] as const) {
     if (s[field] !== undefined) assertText(s[field], `${path}.${field}`);
   }
@@ -90,7 +101,7 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
 
 const SPEC_FIELDS: readonly string[] = [
   'name', 'data', 'delay', 'period', 'timeout', 'deadline', 'deadlineAt', 'retries', 'sequence',
-  'priority', 'tags', 'uniqueKey', 'traceId', 'correlationId', 'metadata',
+  'priority', 'tags', 'uniqueKey', 'traceId', 'correlationId', 'metadata', 'dependsOn',
 ];
 
 /** Checks a command name: a non-empty string of printable characters, at most 200 long. */
@@ -147,6 +158,7 @@ export class SpecBuilder<N extends string> {
   uniqueKey(key: string): SpecBuilder<N> { return this.with({ uniqueKey: key } as Partial<SpecFor<N>>); }
   traceId(id: string): SpecBuilder<N> { return this.with({ traceId: id } as Partial<SpecFor<N>>); }
   correlationId(id: string): SpecBuilder<N> { return this.with({ correlationId: id } as Partial<SpecFor<N>>); }
+  dependsOn(...ids: string[]): SpecBuilder<N> { return this.with({ dependsOn: ids } as Partial<SpecFor<N>>); }
 
   /** The finished spec, a plain object. */
   build(): SpecFor<N> {

@@ -2,7 +2,9 @@ import { runWithTraceContext } from '../core/context.js';
 import { CommandTimeoutError } from '../core/errors/command-timeout.error.js';
 import { InvalidResultError } from '../core/errors/invalid-result.error.js';
 import { ThrownValueError } from '../core/errors/thrown-value.error.js';
+import type { DependencyOutcome } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
+import type { CommandData } from '../core/json.js';
 import { Result } from '../core/result.js';
 import type { CommandContext, HandlerReturn } from './command-context.js';
 import type { DurexLogger } from './logger.js';
@@ -12,6 +14,8 @@ export interface HandlerEnvironment {
   timeoutMs: number;
   logger: DurexLogger;
   progress: CommandContext['progress'];
+  /** The recorded outcomes of what the instance with this id waited for. */
+  outcomes: (id: string) => Promise<DependencyOutcome[]>;
 }
 
 /**
@@ -74,11 +78,12 @@ export class AttemptAbort {
 export function runHandler(
   instance: Instance,
   abort: AttemptAbort,
-  { timeoutMs, logger, progress }: HandlerEnvironment,
+  environment: HandlerEnvironment,
   work: (ctx: CommandContext) => Promise<HandlerReturn> | HandlerReturn,
 ): Promise<Result> {
+  const { timeoutMs } = environment;
   const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(new CommandTimeoutError(timeoutMs)), timeoutMs) : undefined;
-  const ctx = new AttemptContext(abort, instance, logger, progress);
+  const ctx = new AttemptContext(abort, instance, environment);
   let value: Promise<HandlerReturn> | HandlerReturn;
   try {
     value = runWithTraceContext(
@@ -121,20 +126,27 @@ class AttemptContext implements CommandContext {
   readonly attempt: number;
   readonly traceId: string | null;
   readonly correlationId: string | null;
+  readonly logger: DurexLogger;
+  readonly progress: CommandContext['progress'];
 
   constructor(
     private readonly abort: AttemptAbort,
-    instance: Instance,
-    readonly logger: DurexLogger,
-    readonly progress: CommandContext['progress'],
+    private readonly instance: Instance,
+    private readonly environment: HandlerEnvironment,
   ) {
     this.attempt = instance.attempt;
     this.traceId = instance.traceId;
     this.correlationId = instance.correlationId;
+    this.logger = environment.logger;
+    this.progress = environment.progress;
   }
 
   get signal(): AbortSignal {
     return this.abort.signal;
+  }
+
+  outcomes<T = CommandData>(): Promise<DependencyOutcome<T>[]> {
+    return this.environment.outcomes(this.instance.id) as Promise<DependencyOutcome<T>[]>;
   }
 }
 

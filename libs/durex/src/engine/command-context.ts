@@ -1,3 +1,4 @@
+import type { DependencyOutcome } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
 import type { CommandData, JsonValue } from '../core/json.js';
 import type { Result } from '../core/result.js';
@@ -26,6 +27,13 @@ export interface CommandContext {
    * instance is no longer this attempt's (cancelled or reclaimed).
    */
   progress(value: JsonValue): Promise<void>;
+  /**
+   * How the instances this one waited for ended (fan-in: the children of the `Result.spawnThen`
+   * that created it, or its `dependsOn`), in the order they were listed: each one's id, name, final
+   * status (COMPLETED, FAILED, DEAD_LETTER, CANCELLED or EXPIRED), data and error, as recorded by
+   * the transition that ended it. Empty for an instance that waited for nothing. `T` types `data`.
+   */
+  outcomes<T = CommandData>(): Promise<DependencyOutcome<T>[]>;
 }
 
 /** A handler's return: a Result, or nothing for `Result.empty()`. @publicApi */

@@ -7,6 +7,7 @@ import { ExecutorStoppedError } from '../core/errors/executor-stopped.error.js';
 import { InvalidSpecError } from '../core/errors/invalid-spec.error.js';
 import { InvalidStateError } from '../core/errors/invalid-state.error.js';
 import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
+import { type Dependency, type DependencyOutcome, isWaiting } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
 import type { CommandData } from '../core/json.js';
 import { assertCommandName, type Spec } from '../core/spec.js';
@@ -110,6 +111,7 @@ export class Executor {
       () => this.scheduler.wake(),
       (instance) => this.onTerminal(instance),
       this.events,
+      (id) => this.storage.dependencyOutcomes(id),
     );
     this.scheduler = new Scheduler(storage, this.options, this.registry, this.pool, this.workerId);
     for (const name of this.options.commands) this.registry.registerInternal(scheduleCommand(name, this.options.clock));
@@ -207,11 +209,23 @@ export class Executor {
     this.assertAccepting();
     if (!Array.isArray(specs)) throw new InvalidSpecError('specs', 'must be an array');
     const instances: Instance[] = [];
+    const dependencies: Dependency[] = [];
     for (const [index, spec] of specs.entries()) {
-      instances.push(await this.factory.fromSpec(spec as Spec, specs.length === 1 ? 'spec' : `specs[${index}]`));
+      const instance = await this.factory.fromSpec(spec as Spec, specs.length === 1 ? 'spec' : `specs[${index}]`);
+      instances.push(instance);
+      for (const dependencyId of new Set((spec as Spec).dependsOn)) dependencies.push({ waiterId: instance.id, dependencyId });
     }
     if (!instances.length) return [];
-    await this.storage.insert(instances, options.transaction === undefined ? {} : { transaction: options.transaction });
+    await this.storage.insert(instances, {
+      ...(options.transaction === undefined ? {} : { transaction: options.transaction }),
+      ...(dependencies.length ? { dependencies } : {}),
+    });
+    // A waiter whose dependencies had all ended was stored ready: return it as stored.
+    if (dependencies.length && options.transaction === undefined) {
+      for (const instance of instances) {
+        if (isWaiting(instance)) instance.readyAt = (await this.storage.get(instance.id))?.readyAt ?? instance.readyAt;
+      }
+    }
     this.scheduler.wake();
     const at = new Date(this.options.clock.now());
     if (this.events.wants('enqueued')) for (const instance of instances) this.events.emit({ type: 'enqueued', instance: instance.clone(), at });
@@ -235,6 +249,16 @@ export class Executor {
 
   find(query: InstanceQuery): Promise<Instance[]> {
     return this.storage.find(query);
+  }
+
+  /**
+   * The recorded outcomes of the instances `id` waits or waited for (fan-in), those that have ended,
+   * in the order they were listed. Throws `CommandNotFoundError` when `id` names no instance.
+   */
+  async outcomes<T = CommandData>(id: string): Promise<DependencyOutcome<T>[]> {
+    const outcomes = await this.storage.dependencyOutcomes(id);
+    if (!outcomes.length && !(await this.storage.get(id))) throw new CommandNotFoundError(id);
+    return outcomes as DependencyOutcome<T>[];
   }
 
   count(query: InstanceQuery = {}): Promise<number> {
@@ -340,6 +364,7 @@ export class Executor {
   async schedule(name: string, cron: string, spec: Spec, options: ScheduleOptions = {}): Promise<ScheduleInfo> {
     assertCommandName(name, 'schedule name');
     this.factory.validate(spec, 'spec');
+    if (spec.dependsOn !== undefined) throw new InvalidSpecError('spec.dependsOn', 'cannot be scheduled: every tick would wait for the same instances');
     const data = scheduleData(name, cron, spec, options, new Date(this.options.clock.now()));
     // Twice at most: a duplicate means another process scheduled the name meanwhile, so look again.
     for (let attempt = 1; ; attempt++) {

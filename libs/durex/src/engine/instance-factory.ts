@@ -1,8 +1,11 @@
 import { currentTraceContext } from '../core/context.js';
+import { InvalidSpecError } from '../core/errors/invalid-spec.error.js';
 import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
 import { createEvent, EventType } from '../core/event.js';
+import { type Dependency, WAITING_READY_AT } from '../core/fan-in.js';
 import { Instance } from '../core/instance.js';
 import type { CommandData } from '../core/json.js';
+import type { Result } from '../core/result.js';
 import { type Spec, validateSpec } from '../core/spec.js';
 import { Status } from '../core/status.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
@@ -37,26 +40,47 @@ export class InstanceFactory {
     await this.registry.get(spec.name)?.validate?.(spec.data ?? {});
     const ambient = currentTraceContext();
     const parent = ambient?.instance as Instance | undefined;
-    return this.build(spec, parent, {
+    const instance = this.build(spec, parent, {
       traceId: spec.traceId ?? parent?.traceId ?? ambient?.traceId ?? null,
       correlationId: spec.correlationId ?? parent?.correlationId ?? ambient?.correlationId ?? null,
     });
+    // The storage makes it ready at once if everything it waits for has already ended.
+    if (spec.dependsOn?.length) instance.readyAt = WAITING_READY_AT;
+    return instance;
   }
 
-  /** Builds the children a handler returned, each inheriting parent, trace and correlation. */
-  async children(specs: readonly Spec[], parent: Instance): Promise<Instance[]> {
+  /**
+   * Builds what a handler's Result creates: its children, each inheriting parent, trace and
+   * correlation, and for `Result.spawnThen` the continuation, created waiting for all of them,
+   * with the fan-in edges from it to each.
+   */
+  async spawned(result: Result, parent: Instance): Promise<{ children: Instance[]; dependencies: Dependency[] }> {
+    const then = result.then ?? null;
     const children: Instance[] = [];
-    for (const [index, spec] of specs.entries()) {
-      this.validate(spec, `result.commands[${index}]`);
-      await this.registry.get(spec.name)?.validate?.(spec.data ?? {});
-      children.push(
-        this.build(spec, parent, {
-          traceId: spec.traceId ?? parent.traceId,
-          correlationId: spec.correlationId ?? parent.correlationId ?? parent.id,
-        }),
-      );
+    for (const [index, spec] of result.commands.entries()) {
+      const path = `result.commands[${index}]`;
+      if (then && spec.uniqueKey !== undefined) {
+        throw new InvalidSpecError(`${path}.uniqueKey`, 'cannot be used by a child of Result.spawnThen: a child skipped as a duplicate would never end');
+      }
+      children.push(await this.child(spec, parent, path));
     }
-    return children;
+    if (!then) return { children, dependencies: [] };
+    if (then.delay !== undefined) throw new InvalidSpecError('result.then.delay', 'cannot be used: the continuation runs when its last child ends');
+    const waiter = await this.child(then, parent, 'result.then');
+    if (children.length) waiter.readyAt = WAITING_READY_AT;
+    return { children: [...children, waiter], dependencies: children.map((child) => ({ waiterId: waiter.id, dependencyId: child.id })) };
+  }
+
+  private async child(spec: Spec, parent: Instance, path: string): Promise<Instance> {
+    this.validate(spec, path);
+    if (spec.dependsOn !== undefined) {
+      throw new InvalidSpecError(`${path}.dependsOn`, 'is for add() and addMany(); a handler waits for its children with Result.spawnThen');
+    }
+    await this.registry.get(spec.name)?.validate?.(spec.data ?? {});
+    return this.build(spec, parent, {
+      traceId: spec.traceId ?? parent.traceId,
+      correlationId: spec.correlationId ?? parent.correlationId ?? parent.id,
+    });
   }
 
   /** Checks a spec as `add` would, without building anything: for specs stored to be added later. */

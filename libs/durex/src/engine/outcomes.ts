@@ -1,4 +1,5 @@
 import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
+import type { Dependency } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
 import { Status } from '../core/status.js';
 import type { InstancePatch, Transition, TransitionGuard } from '../storage/storage.interface.js';
@@ -25,18 +26,22 @@ interface OutcomeInput {
   /** The handler's changes to `data`, when it made any. */
   data?: Instance['data'];
   children?: readonly Instance[];
+  /** Fan-in edges among the children (`Result.spawnThen`). */
+  dependencies?: readonly Dependency[];
 }
 
 function transition(input: OutcomeInput, patch: InstancePatch, events: InstanceEvent[]): Transition {
   const full: InstancePatch = { ...RELEASED, ...patch };
   if (input.data !== undefined) full.data = input.data;
-  return {
+  const written: Transition = {
     id: input.instance.id,
     guard: input.guard,
     patch: full,
     events: [...input.recorded, ...events],
     children: input.children ?? [],
   };
+  if (input.dependencies?.length) written.dependencies = input.dependencies;
+  return written;
 }
 
 export function completed(input: OutcomeInput, durationMs: number): Transition {

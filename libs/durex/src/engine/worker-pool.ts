@@ -27,6 +27,10 @@ const EVENT_OF_STATUS: Record<Status, DurexEventType> = {
   CANCELLED: 'cancelled',
 };
 
+/** What an attempt's Result creates with its outcome. */
+type Spawned = Awaited<ReturnType<InstanceFactory['spawned']>>;
+const NOTHING_SPAWNED: Spawned = { children: [], dependencies: [] };
+
 interface Running {
   instance: Instance;
   abort: AttemptAbort;
@@ -61,6 +65,8 @@ export class WorkerPool {
     private readonly onSettled: () => void,
     private readonly onTerminal: TerminalListener,
     private readonly events: LifecycleEvents,
+    /** The recorded outcomes of what an instance waited for (`ctx.outcomes()`). */
+    private readonly outcomesOf: HandlerEnvironment['outcomes'],
   ) {
     this.guard = outcome.ownLease(owner);
   }
@@ -233,20 +239,20 @@ export class WorkerPool {
       return this.settle(instance, outcome.retrying({ instance, guard, now, recorded, data }, delay, durationMs ?? 0, error), { error, durationMs });
     }
     const handler = this.registry.get(instance.name);
-    let children: Instance[] = [];
+    let spawned: Spawned = NOTHING_SPAWNED;
     let recoverError: Error | undefined;
     if (handler?.recover) {
       try {
         const result = await runHandler(instance, new AttemptAbort(), this.environment(instance, guard), (ctx) =>
           handler.recover!(instance, error, ctx),
         );
-        children = await this.factory.children(result.commands, instance);
+        spawned = await this.factory.spawned(result, instance);
       } catch (thrown) {
         recoverError = ThrownValueError.from(thrown);
         this.options.logger.error(`durex: Recover handler of ${describe(instance)} failed: ${recoverError.message}`);
       }
     }
-    const transition = outcome.failed({ instance, guard, now: this.options.clock.now(), recorded, data, children }, error, durationMs, {
+    const transition = outcome.failed({ instance, guard, now: this.options.clock.now(), recorded, data, ...spawned }, error, durationMs, {
       deadLetter: this.options.deadLetterQueue,
       recovered: handler?.recover !== undefined && recoverError === undefined,
       recoverError,
@@ -301,16 +307,16 @@ export class WorkerPool {
       return;
     }
     if (result && !failure) {
-      let children: Instance[] | undefined;
+      let spawned: Spawned | undefined;
       try {
-        children = result.commands.length ? await this.factory.children(result.commands, instance) : [];
+        spawned = result.commands.length || result.then ? await this.factory.spawned(result, instance) : NOTHING_SPAWNED;
       } catch (error) {
         // Invalid children (unknown name, bad spec) make the attempt fail: nothing of it is written.
         failure = ThrownValueError.from(error);
       }
       // A storage error while writing the outcome is not the handler's failure: it propagates, the
       // instance stays STARTED, and its lease expiry brings it back.
-      if (children) return this.succeed(instance, handler, result, children, guard, durationMs);
+      if (spawned) return this.succeed(instance, handler, result, spawned, guard, durationMs);
     }
     await this.fail(instance, failure!, guard, durationMs);
   }
@@ -319,12 +325,12 @@ export class WorkerPool {
     instance: Instance,
     handler: CommandDefinition,
     result: Result,
-    children: Instance[],
+    spawned: Spawned,
     guard: TransitionGuard,
     durationMs: number,
   ): Promise<void> {
     const { recorded, data } = changesOf(instance);
-    const input = { instance, guard, now: this.options.clock.now(), recorded, data, children };
+    const input = { instance, guard, now: this.options.clock.now(), recorded, data, ...spawned };
     let transition: Transition;
     if (result.retry && instance.retries > 0) {
       this.options.metrics.commandRetried(instance.name, instance.attempt);
@@ -344,19 +350,19 @@ export class WorkerPool {
 
   private async runExpired(instance: Instance, handler: CommandDefinition | undefined): Promise<void> {
     const guard = this.guard;
-    let children: Instance[] = [];
+    let spawned: Spawned = NOTHING_SPAWNED;
     let handlerError: Error | undefined;
     if (handler?.expired) {
       try {
         const result = await runHandler(instance, new AttemptAbort(), this.environment(instance, guard), (ctx) => handler.expired!(instance, ctx));
-        children = await this.factory.children(result.commands, instance);
+        spawned = await this.factory.spawned(result, instance);
       } catch (error) {
         handlerError = ThrownValueError.from(error);
         this.options.logger.error(`durex: Expired handler of ${describe(instance)} failed: ${handlerError.message}`);
       }
     }
     const { recorded, data } = changesOf(instance);
-    await this.settle(instance, outcome.expired({ instance, guard, now: this.options.clock.now(), recorded, data, children }, handlerError), {});
+    await this.settle(instance, outcome.expired({ instance, guard, now: this.options.clock.now(), recorded, data, ...spawned }, handlerError), {});
   }
 
   /**
@@ -399,6 +405,7 @@ export class WorkerPool {
     return {
       timeoutMs: instance.timeout,
       logger: this.options.logger,
+      outcomes: this.outcomesOf,
       progress: async (value) => {
         assertJsonPayload(value, 'progress', this.options.payloadLimits);
         const metadata = { ...instance.metadata, progress: value };

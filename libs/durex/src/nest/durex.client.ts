@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PayloadOf, SpecFor } from '../core/durex-commands.js';
 import type { InstanceEvent } from '../core/event.js';
+import type { DependencyOutcome } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
+import type { CommandData } from '../core/json.js';
 import { type AddOptions, Executor, type ExecutorStats } from '../engine/executor.js';
 import type { ScheduleInfo, ScheduleOptions } from '../engine/schedules.js';
 import type { Spec } from '../core/spec.js';
@@ -61,6 +63,11 @@ export class DurexClient {
   /** The history of one instance, oldest first. Throws `CommandNotFoundError`. */
   history(id: string): Promise<InstanceEvent[]> {
     return this.executor.history(id);
+  }
+
+  /** How the instances `id` waits or waited for ended (fan-in: `Result.spawnThen` or `dependsOn`), in listed order. */
+  outcomes<T = CommandData>(id: string): Promise<DependencyOutcome<T>[]> {
+    return this.executor.outcomes<T>(id);
   }
 
   /** Instances matching a query (status, name, tags, correlation, paging…). */

@@ -1,4 +1,5 @@
 import type { InstanceEvent } from '../core/event.js';
+import type { DependencyOutcome } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
 import type {
   ClaimRequest,
@@ -74,6 +75,10 @@ export class HookedStorage implements DurexStorage {
       }
     });
     return outcomes;
+  }
+
+  dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]> {
+    return this.observe('dependencyOutcomes', () => this.inner.dependencyOutcomes(waiterId));
   }
 
   async delete(ids: readonly string[]): Promise<number> {

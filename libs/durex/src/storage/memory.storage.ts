@@ -1,12 +1,16 @@
+import { CommandNotFoundError } from '../core/errors/command-not-found.error.js';
 import { DuplicateCommandError } from '../core/errors/duplicate-command.error.js';
 import { StorageClosedError } from '../core/errors/storage-closed.error.js';
 import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
+import { type Dependency, type DependencyOutcome, type FinalStatus, isWaiting } from '../core/fan-in.js';
 import { Instance, type InstanceState } from '../core/instance.js';
-import { ACTIVE_STATUSES, CLEANABLE_STATUSES, RUNNABLE_STATUSES, Status } from '../core/status.js';
+import { ACTIVE_STATUSES, CLEANABLE_STATUSES, RUNNABLE_STATUSES, Status, TERMINAL_STATUSES } from '../core/status.js';
+import { dependencyIds, settleWaiters } from './fan-in-insert.js';
 import { compareByQuery, compareForClaim, matchesQuery } from './instance-query.js';
 import type {
   ClaimRequest,
   DurexStorage,
+  InsertOptions,
   InstanceQuery,
   NotifyingStorage,
   StorageNotification,
@@ -15,10 +19,17 @@ import type {
   TransactionalStorage,
 } from './storage.interface.js';
 
+/** A fan-in edge; `outcome` is recorded when the dependency ends. */
+interface Edge {
+  dependencyId: string;
+  outcome: DependencyOutcome | null;
+}
+
 interface Snapshot {
   rows: Map<string, InstanceState>;
   events: Map<string, InstanceEvent[]>;
   activeKeys: Map<string, string>;
+  edges: Map<string, Edge[]>;
 }
 
 /**
@@ -36,6 +47,10 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
   private events = new Map<string, InstanceEvent[]>();
   /** unique key → id of the active instance holding it, as the databases' partial unique index. */
   private activeKeys = new Map<string, string>();
+  /** waiter id → its edges, in the order its dependencies were listed. */
+  private edges = new Map<string, Edge[]>();
+  /** dependency id → ids of the waiters with an edge to it not yet resolved. */
+  private waitersOf = new Map<string, Set<string>>();
   private readonly listeners = new Set<(notification: StorageNotification) => void>();
   private transactionQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -44,8 +59,16 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
     this.assertOpen();
   }
 
-  async insert(instances: readonly Instance[]): Promise<void> {
+  async insert(input: readonly Instance[], options: InsertOptions = {}): Promise<void> {
     this.assertOpen();
+    const dependencies = options.dependencies ?? [];
+    const ended = new Set<string>();
+    for (const id of dependencyIds(dependencies)) {
+      const row = this.rows.get(id);
+      if (!row) throw new CommandNotFoundError(id);
+      if (TERMINAL_STATUSES.includes(row.status)) ended.add(id);
+    }
+    const instances = settleWaiters(input, dependencies, ended);
     const taken = new Set<string>();
     for (const instance of instances) {
       const key = instance.uniqueKey;
@@ -58,6 +81,7 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
       if (this.rows.has(instance.id)) throw new Error(`durex: instance ${instance.id} already exists`);
     }
     for (const instance of instances) this.write(instance);
+    this.addEdges(dependencies);
     this.emit({ type: 'ready', names: [...new Set(instances.map((i) => i.name))] });
   }
 
@@ -79,6 +103,11 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
     return outcomes;
   }
 
+  async dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]> {
+    this.assertOpen();
+    return (this.edges.get(waiterId) ?? []).flatMap((edge) => (edge.outcome ? [structuredClone(edge.outcome)] : []));
+  }
+
   async delete(ids: readonly string[]): Promise<number> {
     this.assertOpen();
     let deleted = 0;
@@ -88,6 +117,8 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
       if (row.uniqueKey !== null && this.activeKeys.get(row.uniqueKey) === id) this.activeKeys.delete(row.uniqueKey);
       this.rows.delete(id);
       this.events.delete(id);
+      for (const edge of this.edges.get(id) ?? []) this.waitersOf.get(edge.dependencyId)?.delete(id);
+      this.edges.delete(id);
       deleted += 1;
     }
     return deleted;
@@ -199,11 +230,13 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
         rows: structuredClone(this.rows),
         events: structuredClone(this.events),
         activeKeys: new Map(this.activeKeys),
+        edges: structuredClone(this.edges),
       };
       try {
         return await fn(this);
       } catch (error) {
-        ({ rows: this.rows, events: this.events, activeKeys: this.activeKeys } = snapshot);
+        ({ rows: this.rows, events: this.events, activeKeys: this.activeKeys, edges: this.edges } = snapshot);
+        this.indexEdges();
         throw error;
       }
     });
@@ -237,12 +270,56 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
     Object.assign(row, storedCopy(patch));
     this.indexKey(row);
     this.appendEvents(row.id, transition.events);
+    if (TERMINAL_STATUSES.includes(row.status)) this.resolveDependents(row);
     const skippedChildren: string[] = [];
     for (const child of transition.children ?? []) {
       if (child.uniqueKey !== null && this.activeHolder(child.uniqueKey)) skippedChildren.push(child.id);
       else this.write(child);
     }
+    this.addEdges((transition.dependencies ?? []).filter((d) => !skippedChildren.includes(d.waiterId) && !skippedChildren.includes(d.dependencyId)));
     return { applied: true, skippedChildren };
+  }
+
+  /** Adds fan-in edges; one to a dependency that has already ended is resolved at once. */
+  private addEdges(dependencies: readonly Dependency[]): void {
+    for (const { waiterId, dependencyId } of dependencies) {
+      const dependency = this.rows.get(dependencyId)!;
+      const ended = TERMINAL_STATUSES.includes(dependency.status);
+      const edges = this.edges.get(waiterId) ?? [];
+      edges.push({ dependencyId, outcome: ended ? outcomeOf(dependency) : null });
+      this.edges.set(waiterId, edges);
+      if (!ended) this.waitersOf.set(dependencyId, (this.waitersOf.get(dependencyId) ?? new Set()).add(waiterId));
+    }
+  }
+
+  /**
+   * Records a dependency's outcome for each instance waiting for it, and makes ready each waiter
+   * for which it was the last: its `readyAt` becomes the latest `completedAt` of its dependencies.
+   * Resolved edges are never resolved again, so a dependency replayed from the dead letter queue
+   * cannot release its waiter twice.
+   */
+  private resolveDependents(row: InstanceState): void {
+    const waiters = this.waitersOf.get(row.id);
+    if (!waiters) return;
+    this.waitersOf.delete(row.id);
+    const outcome = outcomeOf(row);
+    for (const waiterId of waiters) {
+      const edges = this.edges.get(waiterId) ?? [];
+      for (const edge of edges) if (edge.dependencyId === row.id && !edge.outcome) edge.outcome = structuredClone(outcome);
+      const waiter = this.rows.get(waiterId);
+      if (!waiter || !isWaiting(waiter) || edges.some((edge) => !edge.outcome)) continue;
+      waiter.readyAt = new Date(Math.max(...edges.map((edge) => edge.outcome!.completedAt.getTime())));
+    }
+  }
+
+  /** Rebuilds the index of unresolved edges (after a rollback restored the edges). */
+  private indexEdges(): void {
+    this.waitersOf = new Map();
+    for (const [waiterId, edges] of this.edges) {
+      for (const edge of edges) {
+        if (!edge.outcome) this.waitersOf.set(edge.dependencyId, (this.waitersOf.get(edge.dependencyId) ?? new Set()).add(waiterId));
+      }
+    }
   }
 
   private activeHolder(uniqueKey: string): string | undefined {
@@ -280,6 +357,17 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
   private assertOpen(): void {
     if (this.closed) throw new StorageClosedError();
   }
+}
+
+function outcomeOf(row: InstanceState): DependencyOutcome {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as FinalStatus,
+    data: structuredClone(row.data),
+    error: row.error,
+    completedAt: new Date(row.completedAt ?? Date.now()),
+  };
 }
 
 function toInstance(row: InstanceState): Instance {

@@ -1,4 +1,5 @@
 import type { InstanceEvent } from '../core/event.js';
+import type { Dependency, DependencyOutcome } from '../core/fan-in.js';
 import type { Instance, InstanceState } from '../core/instance.js';
 import type { Status } from '../core/status.js';
 
@@ -99,6 +100,11 @@ export interface Transition {
   events: readonly InstanceEvent[];
   /** Created with the transition, with their `history`. A child whose unique key is held by an active instance is skipped. */
   children?: readonly Instance[];
+  /**
+   * Fan-in edges among `children`: each waiter (created waiting, see `WAITING_READY_AT`) waits for
+   * the children named as its dependencies. Written only for waiters that were created.
+   */
+  dependencies?: readonly Dependency[];
 }
 
 /** @publicApi */
@@ -116,6 +122,12 @@ export interface InsertOptions {
    * rows are written inside it, so they exist if and only if the caller commits.
    */
   transaction?: unknown;
+  /**
+   * Fan-in edges from inserted instances (created waiting) to existing ones, which must exist
+   * (`CommandNotFoundError`). A dependency that has already ended counts at once; a waiter left
+   * with none to wait for is inserted ready at its `createdAt`.
+   */
+  dependencies?: readonly Dependency[];
 }
 
 /**
@@ -138,7 +150,14 @@ export interface Storage {
   history(id: string): Promise<InstanceEvent[]>;
   /** Applies guarded transitions, each atomically; the outcomes are in the same order. */
   transition(transitions: readonly Transition[]): Promise<TransitionOutcome[]>;
-  /** Deletes instances and their history. Missing ids are ignored. Returns how many were deleted. */
+  /**
+   * The recorded outcomes of the dependencies of a waiting instance that have ended, in the order
+   * they were listed. Fan-in bookkeeping is part of `insert` and `transition`: the transition that
+   * makes an instance final records its outcome for each instance waiting for it and, when it was
+   * the last one a waiter waited for, makes that waiter ready, atomically with its own change.
+   */
+  dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]>;
+  /** Deletes instances, their history and their fan-in edges. Missing ids are ignored. Returns how many were deleted. */
   delete(ids: readonly string[]): Promise<number>;
   /** Deletes up to `limit` COMPLETED, FAILED, EXPIRED or CANCELLED instances that finished before `before`. */
   cleanup(before: Date, limit: number): Promise<number>;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { InstanceEvent } from '../../core/event.js';
+import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
 import type { ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
 
@@ -28,9 +29,11 @@ export interface DurexDialect {
   readonly inTransaction: boolean;
   /** Applies the durex migrations not yet applied, serialised against other processes. */
   migrate(): Promise<void>;
-  insert(instances: readonly Instance[]): Promise<void>;
+  /** Inserts instances, with the fan-in edges of those that wait (see `InsertOptions.dependencies`). */
+  insert(instances: readonly Instance[], dependencies?: readonly Dependency[]): Promise<void>;
   /** Inserts inside the caller's transaction (a TypeORM EntityManager of the same database). */
-  insertWithin(manager: EntityManager, instances: readonly Instance[]): Promise<void>;
+  insertWithin(manager: EntityManager, instances: readonly Instance[], dependencies?: readonly Dependency[]): Promise<void>;
+  dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]>;
   get(id: string): Promise<Instance | null>;
   history(id: string): Promise<InstanceEvent[]>;
   transition(transitions: readonly Transition[]): Promise<TransitionResult>;

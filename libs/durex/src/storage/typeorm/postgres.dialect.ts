@@ -1,9 +1,13 @@
 import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { CommandNotFoundError } from '../../core/errors/command-not-found.error.js';
 import { DuplicateCommandError } from '../../core/errors/duplicate-command.error.js';
 import { InvalidOptionsError } from '../../core/errors/invalid-options.error.js';
 import type { InstanceEvent } from '../../core/event.js';
+import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
+import { type Status, TERMINAL_STATUSES } from '../../core/status.js';
+import { dependencyIds, settleWaiters } from '../fan-in-insert.js';
 import type { ClaimRequest, InstanceQuery, StorageNotification, Transition } from '../storage.interface.js';
 import type { DurexDialect, TransitionResult } from './dialect.interface.js';
 import {
@@ -87,8 +91,9 @@ export class PostgresDialect implements DurexDialect {
     }
   }
 
-  async insert(instances: readonly Instance[]): Promise<void> {
+  async insert(instances: readonly Instance[], dependencies: readonly Dependency[] = []): Promise<void> {
     if (!instances.length) return;
+    if (dependencies.length) return this.insertWaiting(instances, dependencies);
     const chunks = insertChunks(instances);
     try {
       if (chunks.length === 1 && !this.inTransaction) await this.insertChunk(this.session, chunks[0]!);
@@ -101,14 +106,51 @@ export class PostgresDialect implements DurexDialect {
     if (!this.inTransaction) this.ensureStatistics(instances.length);
   }
 
-  async insertWithin(manager: EntityManager, instances: readonly Instance[]): Promise<void> {
+  async insertWithin(manager: EntityManager, instances: readonly Instance[], dependencies: readonly Dependency[] = []): Promise<void> {
     const runner = manager.queryRunner;
-    if (!runner?.isTransactionActive) return this.insert(instances);
+    if (!runner?.isTransactionActive) return this.insert(instances, dependencies);
     if (runner.dataSource.options.type !== 'postgres') {
       throw new InvalidOptionsError('transaction', 'the EntityManager must be one of a PostgreSQL DataSource');
     }
     const client = (await runner.connect()) as PoolClient;
-    return new PostgresDialect(this.ctx, client, true).insert(instances);
+    return new PostgresDialect(this.ctx, client, true).insert(instances, dependencies);
+  }
+
+  /**
+   * Inserts instances that wait for existing ones, in one transaction: locks what they wait for
+   * (see `lockDependencies`), inserts them (ready at once when all of that has ended) and their
+   * edges, the ended ones with their outcomes.
+   */
+  private async insertWaiting(instances: readonly Instance[], dependencies: readonly Dependency[]): Promise<void> {
+    try {
+      await this.atomically(async (session) => {
+        const wanted = dependencyIds(dependencies);
+        const rows = await this.run(this.ctx.statements.lockDependencies, [wanted], session);
+        const found = new Set(rows.map((row) => String(row.id)));
+        const missing = wanted.find((id) => !found.has(id));
+        if (missing !== undefined) throw new CommandNotFoundError(missing);
+        const ended = new Set(rows.filter((row) => TERMINAL_STATUSES.includes(row.status as Status)).map((row) => String(row.id)));
+        for (const chunk of insertChunks(settleWaiters(instances, dependencies, ended))) await this.insertChunk(session, chunk);
+        await this.run(
+          this.ctx.statements.insertDependencies,
+          [pgArray(dependencies.map((d) => d.waiterId)), pgArray(dependencies.map((d) => d.dependencyId))],
+          session,
+        );
+      });
+    } catch (error) {
+      throw await this.translateError(error);
+    }
+  }
+
+  async dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]> {
+    return (await this.run(this.ctx.statements.dependencyOutcomes, [waiterId])).map((row) => ({
+      id: String(row.dependency_id),
+      name: String(row.name),
+      status: row.status as DependencyOutcome['status'],
+      data: (row.data ?? {}) as DependencyOutcome['data'],
+      error: row.error == null ? null : String(row.error),
+      completedAt: PG_CODEC.decodeTime(row.completed_at),
+    }));
   }
 
   async get(id: string): Promise<Instance | null> {
@@ -151,6 +193,7 @@ export class PostgresDialect implements DurexDialect {
     return this.atomically(async (session) => {
       const deleted = await this.affected(this.ctx.statements.delete, [ids], session);
       await this.run(this.ctx.statements.deleteHistory, [ids], session);
+      await this.run(this.ctx.statements.deleteDependencies, [ids], session);
       return deleted;
     });
   }
@@ -483,6 +526,7 @@ function encodeTransitions(transitions: readonly Transition[]): unknown[] {
   const children: Row[] = [];
   const childOrds: number[] = [];
   const childEvents: Row[] = [];
+  const dependencies: Dependency[] = [];
   for (let index = 0; index < transitions.length; index++) {
     const t = transitions[index]!;
     const ord = index + 1;
@@ -509,6 +553,7 @@ function encodeTransitions(transitions: readonly Transition[]): unknown[] {
       }
       childEvents.push(...encodeHistories(t.children, PG_CODEC));
     }
+    if (t.dependencies?.length) dependencies.push(...t.dependencies);
   }
   return [
     ...guards.map(columnArray),
@@ -518,6 +563,8 @@ function encodeTransitions(transitions: readonly Transition[]): unknown[] {
     JSON.stringify(children),
     pgArray(childOrds),
     JSON.stringify(childEvents),
+    columnArray(dependencies.map((d) => d.waiterId)),
+    columnArray(dependencies.map((d) => d.dependencyId)),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TERMINAL_STATUSES } from '../../core/status.js';
 import type { ClaimKind } from './dialect.interface.js';
 import { type ColumnKind, EVENT_COLUMNS, INSTANCE_COLUMNS, instanceColumnList, PATCH_SPEC } from './instance-row.js';
 
@@ -30,6 +31,8 @@ const CLEANABLE = `status IN ('COMPLETED', 'FAILED', 'EXPIRED', 'CANCELLED')`;
 const CLAIM_ORDER = 'priority DESC, ready_at, id';
 const EVENT_LIST = EVENT_COLUMNS.join(', ');
 const NOTIFY_LIMIT = 7900;
+const FINAL = `status IN (${TERMINAL_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+const OUTCOME_COLUMNS = 'dependency_id, name, status, data, error, completed_at';
 
 function named(text: string): NamedStatement {
   return { name: `durex_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
@@ -42,6 +45,7 @@ function named(text: string): NamedStatement {
 export class PostgresStatements {
   readonly instances: string;
   readonly events: string;
+  readonly dependencies: string;
 
   readonly insert: NamedStatement;
   readonly get: NamedStatement;
@@ -55,13 +59,19 @@ export class PostgresStatements {
   readonly nextWakeAt: NamedStatement;
   readonly holderOf: NamedStatement;
   readonly notify: NamedStatement;
+  readonly deleteDependencies: NamedStatement;
+  readonly dependencyOutcomes: NamedStatement;
+  readonly lockDependencies: NamedStatement;
+  readonly insertDependencies: NamedStatement;
   private readonly claims = new Map<string, NamedStatement>();
 
   constructor(readonly schema: string) {
     this.instances = `${quoteIdent(schema)}.durex_instances`;
     this.events = `${quoteIdent(schema)}.durex_events`;
+    this.dependencies = `${quoteIdent(schema)}.durex_dependencies`;
     const I = this.instances;
     const E = this.events;
+    const D = this.dependencies;
     const columns = instanceColumnList();
 
     this.insert = named(insertText(I, E));
@@ -69,13 +79,24 @@ export class PostgresStatements {
     this.get = named(`SELECT ${columns} FROM ${I} WHERE id = $1`);
     this.history = named(`SELECT ${EVENT_LIST} FROM ${E} WHERE instance_id = $1 ORDER BY id`);
 
-    this.transition = named(transitionText(I, E));
+    this.transition = named(transitionText(I, E, D, `${quoteIdent(schema)}.durex_resolve_dependencies`));
 
     // History has no foreign key to cascade along (see the lean-indexes migration): the storage
     // deletes it. After the instances, in a statement of its own in the same transaction, so it also
     // sees events a transition committed while the delete waited for its row lock.
     this.delete = named(`DELETE FROM ${I} WHERE id = ANY($1::text[])`);
     this.deleteHistory = named(`DELETE FROM ${E} WHERE instance_id = ANY($1::text[])`);
+    this.deleteDependencies = named(`DELETE FROM ${D} WHERE waiter_id = ANY($1::text[])`);
+    this.dependencyOutcomes = named(`SELECT ${OUTCOME_COLUMNS} FROM ${D} WHERE waiter_id = $1 AND status IS NOT NULL ORDER BY position`);
+    // A dependsOn insert locks what it waits for: a batch ending one of them meanwhile either
+    // committed first (and the insert sees it ended) or waits for the insert to commit (and its
+    // resolve function, with a fresh snapshot, sees the new edges).
+    this.lockDependencies = named(`SELECT id, status FROM ${I} WHERE id = ANY($1::text[]) ORDER BY id FOR SHARE`);
+    this.insertDependencies = named(`INSERT INTO ${D} (waiter_id, dependency_id, position, name, status, data, error, completed_at)
+SELECT x.waiter_id, x.dependency_id, x.n, f.name, f.status, f.data, f.error, f.completed_at
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(waiter_id, dependency_id, n)
+  LEFT JOIN (SELECT id, name, status, data, error, COALESCE(completed_at, now()) AS completed_at FROM ${I}
+    WHERE id = ANY($2::text[]) AND ${FINAL}) f ON f.id = x.dependency_id`);
     // SKIP LOCKED: two processes cleaning at once take different rows instead of waiting. Finished
     // instances get no more events, so their history can go in the same statement.
     this.cleanup = named(`WITH gone AS (
@@ -85,6 +106,8 @@ export class PostgresStatements {
   RETURNING id
 ), history AS (
   DELETE FROM ${E} WHERE instance_id = ANY(ARRAY(SELECT id FROM gone))
+), edges AS (
+  DELETE FROM ${D} WHERE waiter_id = ANY(ARRAY(SELECT id FROM gone))
 )
 SELECT count(*)::int AS deleted FROM gone`);
     this.renewLeases = named(`UPDATE ${I} SET lease_expires_at = $3
@@ -252,13 +275,16 @@ FROM ins`;
  * A batch of guarded transitions in one statement. Every value is an array parameter with one
  * element per transition (see {@link TRANSITION_PARAMS}), then: the JSON patch columns as jsonb
  * arrays, the events as parallel arrays with the number of their transition, the children and
- * their history as jsonb arrays with the number of their parent's transition, and the NOTIFY
- * channel. Each transition is guarded on its own: one whose guard fails changes nothing and the
+ * their history as jsonb arrays with the number of their parent's transition, the fan-in edges
+ * among the children as two parallel arrays (waiter, dependency), and the NOTIFY channel. The
+ * instances the batch made final go to `durex_resolve_dependencies` (see the fan-in migration),
+ * which records their outcomes for the instances waiting for them and makes ready, in this same
+ * statement, each waiter whose last dependency this was. Each transition is guarded on its own: one whose guard fails changes nothing and the
  * others still apply. A column the patch does not set keeps its value, as the same datum, so a
  * large (TOASTed) `data` is not rewritten by a status change. Arrays rather than one jsonb batch:
  * the planner sees how many elements an array has, and no row is assembled from JSON per column.
  */
-function transitionText(I: string, E: string): string {
+function transitionText(I: string, E: string, D: string, resolve: string): string {
   let n = 0;
   const param = () => `$${++n}`;
   const batchColumns = TRANSITION_PARAMS.map(([column, type]) => ({ column, cast: `${param()}::${type}[]` }));
@@ -267,6 +293,8 @@ function transitionText(I: string, E: string): string {
   const children = param();
   const childOrds = param();
   const childEvents = param();
+  const dependencyWaiters = param();
+  const dependencyIds = param();
   const channel = param();
   const set = PATCH_SPEC.map(({ column, kind }, bit) => {
     const value = kind === 'json' ? jsonElement(jsonParams[column]!, 't.ord') : COLUMN_ARRAYS[kind].value(`t.${column}`);
@@ -305,11 +333,18 @@ function transitionText(I: string, E: string): string {
   FROM jsonb_populate_recordset(NULL::${E}, ${childEvents}::jsonb) WITH ORDINALITY AS e
   WHERE e.instance_id IN (SELECT id FROM kids)
   ORDER BY e.ordinality
+), edges AS (
+  INSERT INTO ${D} (waiter_id, dependency_id, position)
+  SELECT x.waiter_id, x.dependency_id, x.n
+  FROM unnest(${dependencyWaiters}::text[], ${dependencyIds}::text[]) WITH ORDINALITY AS x(waiter_id, dependency_id, n)
+  WHERE x.waiter_id IN (SELECT id FROM kids)
+), released AS (
+  SELECT r.name FROM ${resolve}(ARRAY(SELECT id FROM upd WHERE upd.${FINAL})) AS r(name)
 ), note AS (
   SELECT pg_notify(${channel}, CASE WHEN length(n.payload) <= ${NOTIFY_LIMIT} THEN n.payload ELSE '{"type":"ready"}' END)
   FROM (
     SELECT json_build_object('type', 'ready', 'names', array_agg(DISTINCT r.name))::text AS payload
-    FROM (SELECT name, status FROM upd UNION ALL SELECT name, status FROM kids) r
+    FROM (SELECT name, status FROM upd UNION ALL SELECT name, status FROM kids UNION ALL SELECT name, 'PENDING' FROM released) r
     WHERE r.${RUNNABLE}
     HAVING count(*) > 0
   ) n

@@ -1,10 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
+import { CommandNotFoundError } from '../../core/errors/command-not-found.error.js';
 import { DuplicateCommandError } from '../../core/errors/duplicate-command.error.js';
 import { InvalidOptionsError } from '../../core/errors/invalid-options.error.js';
 import type { InstanceEvent } from '../../core/event.js';
+import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
-import { RUNNABLE_STATUSES, type Status } from '../../core/status.js';
+import { RUNNABLE_STATUSES, type Status, TERMINAL_STATUSES } from '../../core/status.js';
+import { dependencyIds, settleWaiters } from '../fan-in-insert.js';
 import { compareForClaim } from '../instance-query.js';
 import type { ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
 import type { DurexDialect, TransitionResult } from './dialect.interface.js';
@@ -111,24 +114,27 @@ export class SqliteDialect implements DurexDialect {
     });
   }
 
-  async insert(instances: readonly Instance[]): Promise<void> {
-    if (!instances.length) return;
+  async insert(input: readonly Instance[], dependencies: readonly Dependency[] = []): Promise<void> {
+    if (!input.length) return;
     let current: Instance | undefined;
     try {
       await this.write(() => {
+        const instances = dependencies.length ? settleWaiters(input, dependencies, this.endedDependencies(dependencies)) : input;
         for (const instance of instances) {
           current = instance;
           this.statement(SQLITE_SQL.insert).run(encodeInstance(instance, SQLITE_CODEC));
           this.appendEvents(instance.id, instance.history);
         }
+        current = undefined;
+        this.addEdges(dependencies, Date.now(), new Set());
       });
     } catch (error) {
       throw this.translateError(error, current?.uniqueKey ?? null, current?.id);
     }
   }
 
-  async insertWithin(manager: EntityManager, instances: readonly Instance[]): Promise<void> {
-    if (!manager.queryRunner?.isTransactionActive) return this.insert(instances);
+  async insertWithin(manager: EntityManager, instances: readonly Instance[], dependencies: readonly Dependency[] = []): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) return this.insert(instances, dependencies);
     const driver = manager.dataSource.driver as { databaseConnection?: unknown };
     if (driver.databaseConnection !== this.connection.db) {
       throw new InvalidOptionsError(
@@ -136,7 +142,19 @@ export class SqliteDialect implements DurexDialect {
         "an SQLite EntityManager must belong to the storage's own DataSource (storage.dataSource): a transaction cannot span two connections",
       );
     }
-    return new SqliteDialect(this.connection, true).insert(instances);
+    return new SqliteDialect(this.connection, true).insert(instances, dependencies);
+  }
+
+  async dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]> {
+    const rows = await this.read(() => this.statement(SQLITE_SQL.dependencyOutcomes).all(waiterId) as Row[]);
+    return rows.map((row) => ({
+      id: String(row.dependency_id),
+      name: String(row.name),
+      status: row.status as DependencyOutcome['status'],
+      data: (SQLITE_CODEC.decodeJson(row.data) ?? {}) as DependencyOutcome['data'],
+      error: row.error == null ? null : String(row.error),
+      completedAt: SQLITE_CODEC.decodeTime(row.completed_at),
+    }));
   }
 
   async get(id: string): Promise<Instance | null> {
@@ -302,6 +320,7 @@ export class SqliteDialect implements DurexDialect {
     if (!row) return { applied: false, skippedChildren: [] };
     if (RUNNABLE_STATUSES.includes(row.status)) ready.add(row.name);
     this.appendEvents(transition.id, transition.events);
+    if (TERMINAL_STATUSES.includes(row.status)) this.resolveDependents(transition.id, Date.now(), ready);
     const skippedChildren: string[] = [];
     for (const child of transition.children ?? []) {
       if (this.statement(SQLITE_SQL.insertChild).run(encodeInstance(child, SQLITE_CODEC)).changes === 0) {
@@ -311,7 +330,38 @@ export class SqliteDialect implements DurexDialect {
       this.appendEvents(child.id, child.history);
       if (RUNNABLE_STATUSES.includes(child.status)) ready.add(child.name);
     }
+    const created = (d: Dependency) => !skippedChildren.includes(d.waiterId) && !skippedChildren.includes(d.dependencyId);
+    if (transition.dependencies?.length) this.addEdges(transition.dependencies.filter(created), Date.now(), ready);
     return { applied: true, skippedChildren };
+  }
+
+  /** The dependencies that have ended; throws `CommandNotFoundError` for one that does not exist. */
+  private endedDependencies(dependencies: readonly Dependency[]): Set<string> {
+    const wanted = dependencyIds(dependencies);
+    const rows = this.statement(SQLITE_SQL.statusesOf).all(JSON.stringify(wanted)) as { id: string; status: Status }[];
+    const found = new Set(rows.map((row) => row.id));
+    const missing = wanted.find((id) => !found.has(id));
+    if (missing !== undefined) throw new CommandNotFoundError(missing);
+    return new Set(rows.filter((row) => TERMINAL_STATUSES.includes(row.status)).map((row) => row.id));
+  }
+
+  /** Writes fan-in edges; those to a dependency that has already ended are resolved at once. */
+  private addEdges(dependencies: readonly Dependency[], now: number, ready: Set<string>): void {
+    dependencies.forEach(({ waiterId, dependencyId }, position) => this.statement(SQLITE_SQL.insertDependency).run(waiterId, dependencyId, position));
+    for (const id of dependencyIds(dependencies)) this.resolveDependents(id, now, ready);
+  }
+
+  /**
+   * Records the outcome of an instance that has ended on each edge waiting for it, and makes ready
+   * each waiter for which it was the last. In the write transaction of the transition that ended
+   * it: SQLite has one writer at a time, so no other write can slip in between.
+   */
+  private resolveDependents(id: string, now: number, ready: Set<string>): void {
+    const waiters = this.statement(SQLITE_SQL.resolveDependencies).all({ id, now }) as { waiter_id: string }[];
+    for (const { waiter_id } of waiters) {
+      const released = this.statement(SQLITE_SQL.releaseWaiter).get({ id: waiter_id }) as { name: string } | undefined;
+      if (released) ready.add(released.name);
+    }
   }
 
   private appendEvents(instanceId: string, events: readonly InstanceEvent[]): void {

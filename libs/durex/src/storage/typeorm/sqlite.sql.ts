@@ -1,3 +1,5 @@
+import { WAITING_READY_AT } from '../../core/fan-in.js';
+import { TERMINAL_STATUSES } from '../../core/status.js';
 import { EVENT_COLUMNS, INSTANCE_COLUMNS, instanceColumnList } from './instance-row.js';
 import type { ClaimKind } from './dialect.interface.js';
 
@@ -7,6 +9,7 @@ const RUNNABLE = `status IN ('PENDING', 'REPEATING')`;
 const ACTIVE_KEY = `status IN ('PENDING', 'STARTED', 'REPEATING') AND unique_key IS NOT NULL`;
 const CLEANABLE = `status IN ('COMPLETED', 'FAILED', 'EXPIRED', 'CANCELLED')`;
 const CLAIM_ORDER = 'priority DESC, ready_at, id';
+const FINAL = `status IN (${TERMINAL_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const COLUMNS = instanceColumnList();
 const VALUES = INSTANCE_COLUMNS.map(([column]) => `@${column}`).join(', ');
 
@@ -35,6 +38,22 @@ export const SQLITE_SQL = {
     SELECT min(deadline_at) + 1 FROM durex_instances
       WHERE status = 'PENDING' AND deadline_at IS NOT NULL AND name IN (SELECT value FROM json_each(@names)))`,
   startedEvent: `INSERT INTO durex_events (instance_id, type, at, attempt) VALUES (?, 'started', ?, ?)`,
+  // Fan-in. The edges of a waiter go with it through their foreign key.
+  statusesOf: `SELECT id, status FROM durex_instances WHERE id IN (SELECT value FROM json_each(?))`,
+  insertDependency: `INSERT INTO durex_dependencies (waiter_id, dependency_id, position) VALUES (?, ?, ?)`,
+  /** Records an instance's outcome on the edges waiting for it (if it is final); returns their waiters. */
+  resolveDependencies: `UPDATE durex_dependencies
+    SET name = i.name, status = i.status, data = i.data, error = i.error, completed_at = coalesce(i.completed_at, @now)
+    FROM durex_instances AS i
+    WHERE durex_dependencies.dependency_id = @id AND durex_dependencies.status IS NULL AND i.id = @id AND i.${FINAL}
+    RETURNING waiter_id`,
+  /** Makes a waiter ready once none of its edges is open, at the latest end of its dependencies; returns its name. */
+  releaseWaiter: `UPDATE durex_instances SET ready_at = (SELECT max(completed_at) FROM durex_dependencies WHERE waiter_id = @id)
+    WHERE id = @id AND status = 'PENDING' AND ready_at >= ${WAITING_READY_AT.getTime()}
+      AND NOT EXISTS (SELECT 1 FROM durex_dependencies WHERE waiter_id = @id AND status IS NULL)
+    RETURNING name`,
+  dependencyOutcomes: `SELECT dependency_id, name, status, data, error, completed_at FROM durex_dependencies
+    WHERE waiter_id = ? AND status IS NOT NULL ORDER BY position`,
 } as const;
 
 /**

@@ -6,6 +6,7 @@ import { DurexError } from '../../core/errors/durex.error.js';
 import { InvalidOptionsError } from '../../core/errors/invalid-options.error.js';
 import { StorageClosedError } from '../../core/errors/storage-closed.error.js';
 import type { InstanceEvent } from '../../core/event.js';
+import type { DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
 import { ACTIVE_STATUSES } from '../../core/status.js';
 import type {
@@ -173,8 +174,9 @@ export class TypeOrmStorage implements DurexStorage, TransactionalStorage, Notif
   async insert(instances: readonly Instance[], options?: InsertOptions): Promise<void> {
     this.assertOpen();
     assertKeysDistinct(instances);
-    if (options?.transaction !== undefined) await this.dialect.insertWithin(asEntityManager(options.transaction), instances);
-    else await this.dialect.insert(instances);
+    const dependencies = options?.dependencies ?? [];
+    if (options?.transaction !== undefined) await this.dialect.insertWithin(asEntityManager(options.transaction), instances, dependencies);
+    else await this.dialect.insert(instances, dependencies);
     const names = runnableNames(instances);
     if (names.length && !this.dialect.notifiesInSql) this.signal({ type: 'ready', names });
   }
@@ -195,6 +197,11 @@ export class TypeOrmStorage implements DurexStorage, TransactionalStorage, Notif
     if (result.readyNames.length && !this.dialect.notifiesInSql) this.signal({ type: 'ready', names: result.readyNames });
     if (result.error !== undefined) throw result.error;
     return result.outcomes;
+  }
+
+  async dependencyOutcomes(waiterId: string): Promise<DependencyOutcome[]> {
+    this.assertOpen();
+    return this.dialect.dependencyOutcomes(waiterId);
   }
 
   async delete(ids: readonly string[]): Promise<number> {
