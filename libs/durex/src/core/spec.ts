@@ -32,6 +32,12 @@ export interface Spec<T = CommandData> {
   tags?: string[];
   /** At most one active (PENDING, STARTED, REPEATING) instance may hold a key. */
   uniqueKey?: string;
+  /**
+   * Counts against a cluster-wide concurrency limit shared by every instance with the same key,
+   * whatever its command name (the executor's `concurrencyKeyLimit`, 1 by default): `'tenant:42'`
+   * runs at most that many of tenant 42's jobs at once across all processes.
+   */
+  concurrencyKey?: string;
   /** Propagated to every child; defaults to the trace of the code that enqueues. */
   traceId?: string;
   /** Links a workflow; defaults to the enqueuing context's, else to the root instance's own id. */
@@ -41,7 +47,7 @@ export interface Spec<T = CommandData> {
 }
 
 /** The spec fields a command can default (the reference's `Defaulter`). @publicApi */
-export type SpecDefaults = Omit<Spec, 'name' | 'data' | 'traceId' | 'correlationId' | 'uniqueKey' | 'deadlineAt'>;
+export type SpecDefaults = Omit<Spec, 'name' | 'data' | 'traceId' | 'correlationId' | 'uniqueKey' | 'concurrencyKey' | 'deadlineAt'>;
 
 const MAX_NAME_LENGTH = 200;
 const MAX_TEXT_LENGTH = 255;
@@ -78,7 +84,7 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
   }
   assertStringList(s.tags, `${path}.tags`, MAX_TAGS, (tag, p) => assertText(tag, p));
   assertStringList(s.sequence, `${path}.sequence`, MAX_SEQUENCE, assertCommandName);
-  for (const field of ['uniqueKey', 'traceId', 'correlationId'] as const) {
+  for (const field of ['uniqueKey', 'concurrencyKey', 'traceId', 'correlationId'] as const) {
     if (s[field] !== undefined) assertText(s[field], `${path}.${field}`);
   }
   const known = new Set(SPEC_FIELDS);
@@ -88,7 +94,7 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
 
 const SPEC_FIELDS: readonly string[] = [
   'name', 'data', 'delay', 'period', 'timeout', 'deadline', 'deadlineAt', 'retries', 'sequence',
-  'priority', 'tags', 'uniqueKey', 'traceId', 'correlationId', 'metadata',
+  'priority', 'tags', 'uniqueKey', 'traceId', 'correlationId', 'metadata', 'concurrencyKey',
 ];
 
 /** Checks a command name: a non-empty string of printable characters, at most 200 long. */
@@ -143,6 +149,7 @@ export class SpecBuilder<N extends string> {
   tags(...tags: string[]): SpecBuilder<N> { return this.with({ tags } as Partial<SpecFor<N>>); }
   sequence(...names: string[]): SpecBuilder<N> { return this.with({ sequence: names } as Partial<SpecFor<N>>); }
   uniqueKey(key: string): SpecBuilder<N> { return this.with({ uniqueKey: key } as Partial<SpecFor<N>>); }
+  concurrencyKey(key: string): SpecBuilder<N> { return this.with({ concurrencyKey: key } as Partial<SpecFor<N>>); }
   traceId(id: string): SpecBuilder<N> { return this.with({ traceId: id } as Partial<SpecFor<N>>); }
   correlationId(id: string): SpecBuilder<N> { return this.with({ correlationId: id } as Partial<SpecFor<N>>); }
 

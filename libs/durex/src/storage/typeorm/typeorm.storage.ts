@@ -9,6 +9,7 @@ import type { InstanceEvent } from '../../core/event.js';
 import type { Instance } from '../../core/instance.js';
 import { ACTIVE_STATUSES } from '../../core/status.js';
 import type {
+  ClaimedInstances,
   ClaimRequest,
   DurexStorage,
   InsertOptions,
@@ -240,7 +241,7 @@ export class TypeOrmStorage implements DurexStorage, TransactionalStorage, Notif
     return this.dialect.countBy(field, query);
   }
 
-  async claim(request: ClaimRequest): Promise<Instance[]> {
+  async claim(request: ClaimRequest): Promise<ClaimedInstances> {
     this.assertOpen();
     return this.dialect.claim(request);
   }
