@@ -86,6 +86,19 @@ describe.each(STORAGE_KINDS)('cluster-wide limits on %s', (kind) => {
     expect(maxOverlap(runs.get('tenant:c')!)).toBe(2);
   });
 
+  it('claims a keyed instance while a backlog of other work fills every claim', async () => {
+    const ex = await executor({ parallelism: 2 });
+    ex.handle('bulk', async () => delay(10));
+    ex.handle('sync', async () => undefined);
+    await ex.addMany(Array.from({ length: 400 }, () => ({ name: 'bulk' })));
+    await ex.start();
+    await waitFor(async () => (await ex.count({ status: Status.COMPLETED })) >= 10);
+    const keyed = await ex.add({ name: 'sync', concurrencyKey: 'tenant:e', priority: 10 });
+    await waitFor(async () => (await ex.get(keyed.id)).status === Status.COMPLETED, { timeout: 5_000 });
+    // Noticed within about a second (PostgreSQL asks once a second while every claim is full), not after the backlog.
+    expect(await ex.count({ name: 'bulk', status: Status.PENDING })).toBeGreaterThan(0);
+  });
+
   it('keeps rate-limited work PENDING with a later readyAt, and runs it when the window frees', async () => {
     const per = 600;
     const ex = await executor({ parallelism: 4, rateLimit: { mail: { max: 3, per } } });

@@ -22,7 +22,7 @@ import {
   type RowCodec,
 } from './instance-row.js';
 import { runDurexMigrations } from './migrations/run-migrations.js';
-import { EVENT_ARRAYS, PostgresStatements, type NamedStatement } from './postgres.sql.js';
+import { type ClaimKeys, EVENT_ARRAYS, PostgresStatements, type NamedStatement } from './postgres.sql.js';
 import { escapeLike, groupColumn, orderClause, whereClause, type FilterSyntax } from './query-filter.js';
 
 /** Rows per INSERT statement, and the most JSON one statement carries, before a batch is split. */
@@ -52,7 +52,13 @@ export interface PostgresContext {
   insertedBeforeStats?: number | null;
   /** Whether the last claim saw ready instances with a concurrency key, so the next one takes the limited path. */
   keyedWaiting?: boolean;
+  /** When a claim last asked whether keyed instances wait (epoch ms), and whether the last claim filled its batch. */
+  keyedProbedAt?: number;
+  lastClaimFull?: boolean;
 }
+
+/** Longest time between two questions whether keyed instances wait, while every claim fills its batch (see `claim`). */
+const KEYED_PROBE_MS = 1_000;
 
 /** Most pages of candidates one limited claim reads (see `claimLimited`). */
 const LIMITED_SCAN_PAGES = 5;
@@ -194,24 +200,32 @@ export class PostgresDialect implements DurexDialect {
    * Claims without limits take the single-statement path. With limits, claims of a cluster-limited
    * or rate-limited name, and of instances with a concurrency key, go through
    * {@link claimLimited}; the others still take the single statement, which leaves keyed instances
-   * out and says whether any is ready (then the limited claim takes them, in this call when the
-   * statement came up short, else in the next).
+   * out. Whether keyed instances wait is asked in that statement ('probe'), whenever the previous
+   * claim came up short and at least every {@link KEYED_PROBE_MS} ms otherwise: a backlog that
+   * fills every batch pays for the question once a second instead of on each claim, and keyed
+   * work waits at most that long to be noticed. When keyed work waits, the limited claim takes it,
+   * in this call when the statement came up short, else in the next.
    */
   async claim(request: ClaimRequest): Promise<ClaimedInstances> {
     if (!request.names.length || request.limit <= 0) return [];
-    if (!request.limits || request.overdueOnly) return (await this.claimUnlimited(request, false)).claimed;
+    if (!request.limits || request.overdueOnly) return (await this.claimUnlimited(request, 'all')).claimed;
     if (hasNameLimits(request) || this.ctx.keyedWaiting) return this.claimLimited(request);
-    const { claimed, keyedWaiting } = await this.claimUnlimited(request, true);
+    const now = request.now.getTime();
+    const probe = this.ctx.lastClaimFull !== true || now - (this.ctx.keyedProbedAt ?? 0) >= KEYED_PROBE_MS;
+    const { claimed, keyedWaiting } = await this.claimUnlimited(request, probe ? 'probe' : 'unkeyed');
+    this.ctx.lastClaimFull = claimed.length >= request.limit;
+    if (!probe) return claimed;
+    this.ctx.keyedProbedAt = now;
     this.ctx.keyedWaiting = keyedWaiting;
     if (!keyedWaiting || claimed.length >= request.limit) return claimed;
     const keyed = await this.claimLimited({ ...request, limit: request.limit - claimed.length });
     return Object.assign([...claimed, ...keyed], { heldBack: keyed.heldBack });
   }
 
-  private async claimUnlimited(request: ClaimRequest, unkeyed: boolean): Promise<{ claimed: Instance[]; keyedWaiting: boolean }> {
+  private async claimUnlimited(request: ClaimRequest, keys: ClaimKeys): Promise<{ claimed: Instance[]; keyedWaiting: boolean }> {
     const limits = request.perNameLimits ?? {};
     const limited = request.names.filter((name) => limits[name] !== undefined);
-    const statement = this.ctx.statements.claim(request.overdueOnly ? 'overdue' : 'ready', limited.length > 0, unkeyed);
+    const statement = this.ctx.statements.claim(request.overdueOnly ? 'overdue' : 'ready', limited.length > 0, keys);
     const values: unknown[] = [
       request.names,
       Math.floor(request.limit),
@@ -221,8 +235,8 @@ export class PostgresDialect implements DurexDialect {
     ];
     if (limited.length) values.push(limited, limited.map((name) => Math.max(0, Math.floor(limits[name]!))));
     const rows = await this.runArrays(statement, values);
-    // The unkeyed statement's last column marks the one row that only says keyed work is ready.
-    const keyedWaiting = unkeyed && rows.length > 0 && rows[rows.length - 1]![INSTANCE_COLUMNS.length] === true;
+    // The probing statement's last column marks the one row that only says keyed work is ready.
+    const keyedWaiting = keys === 'probe' && rows.length > 0 && rows[rows.length - 1]![INSTANCE_COLUMNS.length] === true;
     if (keyedWaiting) rows.pop();
     return { claimed: rows.map((row) => decodeInstanceValues(row, PG_CODEC)), keyedWaiting };
   }

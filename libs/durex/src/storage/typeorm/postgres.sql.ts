@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ClaimKind } from './dialect.interface.js';
 import { type ColumnKind, EVENT_COLUMNS, INSTANCE_COLUMNS, instanceColumnList, PATCH_SPEC } from './instance-row.js';
 
+/**
+ * Which instances the single-statement claim takes: all of them (no limits apply), or only those
+ * without a concurrency key, optionally asking whether a keyed one is ready ('probe').
+ */
+export type ClaimKeys = 'all' | 'unkeyed' | 'probe';
+
 /** A statement with a stable name, so node-postgres prepares it once per connection. */
 export interface NamedStatement {
   name: string;
@@ -167,11 +173,11 @@ SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`);
    * while here a claimed or running instance's history says it started, a crashed attempt's too,
    * and the storage contract is unchanged. With a prefetch buffer its time is the claim's.
    */
-  claim(kind: ClaimKind, limited: boolean, unkeyed = false): NamedStatement {
-    const key = `${kind}:${limited}:${unkeyed}`;
+  claim(kind: ClaimKind, limited: boolean, keys: ClaimKeys = 'all'): NamedStatement {
+    const key = `${kind}:${limited}:${keys}`;
     let statement = this.claims.get(key);
     if (!statement) {
-      statement = named(this.claimText(kind, limited, unkeyed));
+      statement = named(this.claimText(kind, limited, keys));
       this.claims.set(key, statement);
     }
     return statement;
@@ -179,16 +185,16 @@ SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`);
 
   /**
    * $1 names, $2 limit, $3 now, $4 owner, $5 lease expiry; limited: $6 limited names, $7 their caps.
-   * `unkeyed` leaves instances with a concurrency key to the limited claim and appends, as a last
-   * row marked by a true last column, one keyed instance that is ready, if any: whether the limited
-   * claim has work, from an index of keyed rows only (empty unless keys are used), at no extra
-   * round trip.
+   * `keys` other than 'all' leaves instances with a concurrency key to the limited claim; 'probe'
+   * also appends, as a last row marked by a true last column, one keyed instance that is ready, if
+   * any: whether the limited claim has work, from an index of keyed rows only (empty unless keys
+   * are used), at no extra round trip.
    */
-  private claimText(kind: ClaimKind, limited: boolean, unkeyed: boolean): string {
+  private claimText(kind: ClaimKind, limited: boolean, keys: ClaimKeys): string {
     const I = this.instances;
     const condition =
       kind === 'ready'
-        ? `${RUNNABLE} AND ready_at <= $3${unkeyed ? ' AND concurrency_key IS NULL' : ''}`
+        ? `${RUNNABLE} AND ready_at <= $3${keys === 'all' ? '' : ' AND concurrency_key IS NULL'}`
         : `status = 'PENDING' AND deadline_at < $3`;
     const pick = (filter: string, limit: string) =>
       `SELECT ctid, id, priority, ready_at FROM ${I} WHERE ${condition} AND ${filter}
@@ -214,7 +220,7 @@ SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`);
   SELECT id, 'started', $3, attempt FROM claimed
 )
 ${
-  unkeyed
+  keys === 'probe'
     ? `(SELECT ${instanceColumnList()}, false AS keyed FROM claimed ORDER BY ${CLAIM_ORDER})
 UNION ALL
 (SELECT ${instanceColumnList()}, true FROM ${I}
