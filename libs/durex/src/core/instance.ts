@@ -37,6 +37,8 @@ export interface InstanceState<T = CommandData> {
   /** The process holding the lease while STARTED. */
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
+  /** Groups instances that share a cluster-wide concurrency limit (such as a tenant); null for none. */
+  concurrencyKey?: string | null;
 }
 
 /**
@@ -71,6 +73,7 @@ export class Instance<T = CommandData> implements InstanceState<T> {
   metadata!: CommandData;
   leaseOwner!: string | null;
   leaseExpiresAt!: Date | null;
+  concurrencyKey!: string | null;
   /** The events known to this object: the stored history when loaded with it, plus those recorded since. */
   history: InstanceEvent[];
 
@@ -105,6 +108,7 @@ export class Instance<T = CommandData> implements InstanceState<T> {
     this.metadata = state.metadata;
     this.leaseOwner = state.leaseOwner;
     this.leaseExpiresAt = state.leaseExpiresAt;
+    this.concurrencyKey = state.concurrencyKey ?? null;
     this.history = history;
   }
 
@@ -182,7 +186,8 @@ export class Instance<T = CommandData> implements InstanceState<T> {
    * Continues the instance's `sequence`: the next command gets the accumulated data (this instance's
    * data merged with `extra`), the rest of the sequence, and the unique key, so a workflow started
    * with a key holds it until its last step ends (the key passes from step to step in one atomic
-   * write, with no gap for a duplicate). Returns `Result.empty()` at the end.
+   * write, with no gap for a duplicate), and the concurrency key, so every step counts against the
+   * same limit. Returns `Result.empty()` at the end.
    */
   continueSequence(extra?: CommandData): Result {
     const [next, ...rest] = this.sequence;
@@ -190,6 +195,7 @@ export class Instance<T = CommandData> implements InstanceState<T> {
     const spec: Spec = { name: next, data: { ...(this.data as CommandData), ...extra } };
     if (rest.length) spec.sequence = rest;
     if (this.uniqueKey !== null) spec.uniqueKey = this.uniqueKey;
+    if (this.concurrencyKey !== null) spec.concurrencyKey = this.concurrencyKey;
     return Result.next(spec);
   }
 

@@ -33,6 +33,12 @@ export interface Spec<T = CommandData> {
   tags?: string[];
   /** At most one active (PENDING, STARTED, REPEATING) instance may hold a key. */
   uniqueKey?: string;
+  /**
+   * Counts against a cluster-wide concurrency limit shared by every instance with the same key,
+   * whatever its command name (the executor's `concurrencyKeyLimit`, 1 by default): `'tenant:42'`
+   * runs at most that many of tenant 42's jobs at once across all processes.
+   */
+  concurrencyKey?: string;
   /** Propagated to every child; defaults to the trace of the code that enqueues. */
   traceId?: string;
   /** Links a workflow; defaults to the enqueuing context's, else to the root instance's own id. */
@@ -48,7 +54,7 @@ export interface Spec<T = CommandData> {
 }
 
 /** The spec fields a command can default (the reference's `Defaulter`). @publicApi */
-export type SpecDefaults = Omit<Spec, 'name' | 'data' | 'traceId' | 'correlationId' | 'uniqueKey' | 'deadlineAt' | 'dependsOn'>;
+export type SpecDefaults = Omit<Spec, 'name' | 'data' | 'traceId' | 'correlationId' | 'uniqueKey' | 'concurrencyKey' | 'deadlineAt' | 'dependsOn'>;
 
 const MAX_NAME_LENGTH = 200;
 const MAX_TEXT_LENGTH = 255;
@@ -91,7 +97,7 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
   if (s.dependsOn !== undefined && (s.dependsOn as unknown[]).length > 0 && s.delay !== undefined) {
     throw new InvalidSpecError(`${path}.delay`, 'cannot be combined with dependsOn: the instance is ready when its last dependency ends');
   }
-  for (const field of ['uniqueKey', 'traceId', 'correlationId'] as const) {
+  for (const field of ['uniqueKey', 'concurrencyKey', 'traceId', 'correlationId'] as const) {
     if (s[field] !== undefined) assertText(s[field], `${path}.${field}`);
   }
   const known = new Set(SPEC_FIELDS);
@@ -101,7 +107,7 @@ export function validateSpec(spec: unknown, limits: PayloadLimits, path = 'spec'
 
 const SPEC_FIELDS: readonly string[] = [
   'name', 'data', 'delay', 'period', 'timeout', 'deadline', 'deadlineAt', 'retries', 'sequence',
-  'priority', 'tags', 'uniqueKey', 'traceId', 'correlationId', 'metadata', 'dependsOn',
+  'priority', 'tags', 'uniqueKey', 'traceId', 'correlationId', 'metadata', 'dependsOn', 'concurrencyKey',
 ];
 
 /** Checks a command name: a non-empty string of printable characters, at most 200 long. */
@@ -156,6 +162,7 @@ export class SpecBuilder<N extends string> {
   tags(...tags: string[]): SpecBuilder<N> { return this.with({ tags } as Partial<SpecFor<N>>); }
   sequence(...names: string[]): SpecBuilder<N> { return this.with({ sequence: names } as Partial<SpecFor<N>>); }
   uniqueKey(key: string): SpecBuilder<N> { return this.with({ uniqueKey: key } as Partial<SpecFor<N>>); }
+  concurrencyKey(key: string): SpecBuilder<N> { return this.with({ concurrencyKey: key } as Partial<SpecFor<N>>); }
   traceId(id: string): SpecBuilder<N> { return this.with({ traceId: id } as Partial<SpecFor<N>>); }
   correlationId(id: string): SpecBuilder<N> { return this.with({ correlationId: id } as Partial<SpecFor<N>>); }
   dependsOn(...ids: string[]): SpecBuilder<N> { return this.with({ dependsOn: ids } as Partial<SpecFor<N>>); }

@@ -11,6 +11,8 @@ import { consoleLogger, type DurexLogger } from './logger.js';
 import type { Instrumentation } from './instrumentation.js';
 import type { Middleware } from './middleware.js';
 import { RateLimiter } from './rate-limiter.js';
+import { DEFAULT_KEY_LIMIT } from '../storage/claim-limits.js';
+import type { RateWindow } from '../storage/storage.interface.js';
 
 /** Leases protect running instances from being run twice. @publicApi */
 export interface LeaseOptions {
@@ -79,6 +81,25 @@ export interface ExecutorOptions {
   globalRateLimit?: number;
   /** A limiter shared with other code; `rateLimits` and `globalRateLimit` are applied to it. */
   rateLimiter?: RateLimiter;
+  /**
+   * Most instances of a command STARTED at once across every process sharing the storage, such as
+   * `{ sendEmail: 10 }`: checked by the claim itself, so no process can exceed it. Every process
+   * must set the same limits (a process without them claims without counting). Overrides the
+   * command's own `concurrency`. Beside `rateLimits`, which caps this process alone.
+   */
+  concurrency?: Readonly<Record<string, number>>;
+  /**
+   * Most instances STARTED at once per `concurrencyKey` (see `Spec.concurrencyKey`), across every
+   * process and whatever their command names. @default 1
+   */
+  concurrencyKeyLimit?: number;
+  /**
+   * Most starts of a command in any window of `per` ms across every process, such as
+   * `{ sendEmail: { max: 100, per: 60_000 } }`. A start is a claim: the instance's `startedAt`.
+   * Work beyond the limit stays PENDING, its `readyAt` moved to when the window has room, and is
+   * never claimed into the prefetch buffer. Overrides the command's own `rateLimit`.
+   */
+  rateLimit?: Readonly<Record<string, RateWindow>>;
   /** Park instances that failed for good as DEAD_LETTER instead of FAILED. @default false */
   deadLetterQueue?: boolean;
   lease?: LeaseOptions;
@@ -127,6 +148,9 @@ export interface ResolvedExecutorOptions {
   prefetch: number;
   gracefulShutdown: number;
   rateLimiter: RateLimiter;
+  concurrency: Readonly<Record<string, number>>;
+  concurrencyKeyLimit: number;
+  rateLimit: Readonly<Record<string, RateWindow>>;
   deadLetterQueue: boolean;
   lease: Required<LeaseOptions>;
   stuckRecovery: Required<StuckRecoveryOptions> | false;
@@ -178,6 +202,14 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
     nonNegative('globalRateLimit', options.globalRateLimit);
     rateLimiter.setGlobalLimit(options.globalRateLimit);
   }
+  for (const [name, limit] of Object.entries(options.concurrency ?? {})) {
+    assertName(`concurrency key "${name}"`, name);
+    assertConcurrency(`concurrency.${name}`, limit);
+  }
+  for (const [name, window] of Object.entries(options.rateLimit ?? {})) {
+    assertName(`rateLimit key "${name}"`, name);
+    assertRateWindow(`rateLimit.${name}`, window);
+  }
   for (const name of options.permanentCommands ?? []) assertName('permanentCommands', name);
   for (const name of options.commands ?? []) assertName('commands', name);
   for (const [index, mw] of (options.middleware ?? []).entries()) {
@@ -197,6 +229,9 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
     prefetch: options.prefetch ?? 0,
     gracefulShutdown: options.gracefulShutdown ?? 30_000,
     rateLimiter,
+    concurrency: { ...options.concurrency },
+    concurrencyKeyLimit: options.concurrencyKeyLimit ?? DEFAULT_KEY_LIMIT,
+    rateLimit: { ...options.rateLimit },
     deadLetterQueue: options.deadLetterQueue ?? false,
     lease,
     stuckRecovery,
@@ -222,6 +257,7 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
   positive('defaultRepeatInterval', resolved.defaultRepeatInterval);
   positive('pollInterval', resolved.pollInterval);
   integer('claimBatchSize', resolved.claimBatchSize, 1);
+  integer('concurrencyKeyLimit', resolved.concurrencyKeyLimit, 1);
   integer('prefetch', resolved.prefetch, 0);
   nonNegative('gracefulShutdown', resolved.gracefulShutdown);
   positive('metricsInterval', resolved.metricsInterval);
@@ -229,6 +265,19 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
   nonNegative('completionBatchDelay', resolved.completionBatchDelay);
   if (typeof resolved.logger?.error !== 'function') throw new InvalidOptionsError('logger', 'must have log, warn and error methods');
   return resolved;
+}
+
+/** Checks a cluster-wide concurrency limit (an executor option or a command's own). */
+export function assertConcurrency(option: string, value: unknown): void {
+  integer(option, value, 1);
+}
+
+/** Checks a rate window: `max` starts (an integer ≥ 1) per `per` ms (> 0). */
+export function assertRateWindow(option: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null) throw new InvalidOptionsError(option, 'must be an object { max, per }');
+  const { max, per } = value as Partial<RateWindow>;
+  integer(`${option}.max`, max, 1);
+  positive(`${option}.per`, per);
 }
 
 function nonNegative(option: string, value: unknown): void {

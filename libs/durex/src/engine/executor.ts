@@ -92,6 +92,9 @@ export class Executor {
   private readonly events: LifecycleEvents;
   private unsubscribe: (() => void) | undefined;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  /** Names whose cluster-limited instances ended this turn, or 'all' when one had a concurrency key (see announceFreed). */
+  private freed: Set<string> | 'all' | undefined;
+  private announcing: NodeJS.Immediate | undefined;
 
   constructor(
     readonly storage: DurexStorage,
@@ -433,12 +436,40 @@ export class Executor {
   }
 
   private onTerminal(instance: Instance): void {
+    this.announceFreed(instance);
     if (this.state !== 'running' || !this.options.permanentCommands.includes(instance.name)) return;
     // At least one poll interval apart, so a permanent command that fails at once cannot spin.
     const delay = Math.max(this.options.backoff.nextDelay(1), this.options.pollInterval);
     this.ensurePermanent(instance.name, delay).catch((error: unknown) =>
       this.options.logger.error(`durex: could not restart permanent command ${instance.name}: ${(error as Error).message}`),
     );
+  }
+
+  /**
+   * Tells the other processes that an instance under a cluster-wide concurrency limit (of its name or
+   * of its key) ended, so one whose claim the limit held back claims now rather than at its next
+   * poll. A retried instance needs nothing: it is PENDING again, and that is announced anyway. The
+   * ends of one turn of the event loop go out as one notification.
+   */
+  private announceFreed(instance: Instance): void {
+    const keyed = instance.concurrencyKey !== null;
+    const capped = this.options.concurrency[instance.name] ?? this.registry.get(instance.name)?.concurrency;
+    if (!this.storage.notify || (!keyed && capped === undefined)) return;
+    // Instances of any name may wait for a key; a name is all that waits for a name's limit.
+    if (keyed) this.freed = 'all';
+    else if (this.freed !== 'all') {
+      this.freed ??= new Set();
+      this.freed.add(instance.name);
+    }
+    this.announcing ??= setImmediate(() => {
+      const freed = this.freed;
+      this.freed = undefined;
+      this.announcing = undefined;
+      const names = freed === 'all' || freed === undefined ? undefined : [...freed];
+      this.storage.notify!({ type: 'ready', ...(names ? { names } : {}) }).catch((error: unknown) =>
+        this.options.logger.debug?.(`durex: could not announce a freed concurrency slot: ${(error as Error).message}`),
+      );
+    });
   }
 
   /** Makes sure one active instance of a permanent command exists; its unique key makes this safe across processes. */

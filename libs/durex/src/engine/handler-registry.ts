@@ -4,7 +4,9 @@ import { InvalidCommandHandlerError } from '../core/errors/invalid-command-handl
 import { UnknownCommandError } from '../core/errors/unknown-command.error.js';
 import type { CommandData } from '../core/json.js';
 import { assertCommandName, type SpecDefaults } from '../core/spec.js';
+import type { RateWindow } from '../storage/storage.interface.js';
 import type { ExecuteFn, ExpiredFn, RecoverFn } from './command-context.js';
+import { assertConcurrency, assertRateWindow } from './executor-options.js';
 import { scheduleCommandName, type ScheduleOptions } from './schedules.js';
 
 /**
@@ -28,12 +30,18 @@ export interface CommandDefinition<T = CommandData> {
   source?: string;
   /** Runs the command on a cron schedule, one instance per tick across every process. */
   schedule?: ScheduleOptions & { cron: string };
+  /** Most instances STARTED at once across every process; the executor's `concurrency` overrides it. */
+  concurrency?: number;
+  /** Most starts in any window of `per` ms across every process; the executor's `rateLimit` overrides it. */
+  rateLimit?: RateWindow;
 }
 
 /** Options of a function handler. @publicApi */
 export type HandleOptions<T = CommandData> = SpecDefaults & {
   backoff?: BackoffStrategy;
   schedule?: CommandDefinition['schedule'];
+  concurrency?: number;
+  rateLimit?: RateWindow;
   recover?: RecoverFn<T>;
   expired?: ExpiredFn<T>;
   validate?: (data: unknown) => void | Promise<void>;
@@ -46,8 +54,8 @@ export type HandleOptions<T = CommandData> = SpecDefaults & {
  * @publicApi
  */
 export function defineCommand<T = CommandData>(name: string, execute: ExecuteFn<T>, options: HandleOptions<T> = {}): CommandDefinition<T> {
-  const { recover, expired, validate, backoff, schedule, ...defaults } = options;
-  return { name, execute, recover, expired, validate, backoff, schedule, defaults, source: `function handler "${name}"` };
+  const { recover, expired, validate, backoff, schedule, concurrency, rateLimit, ...defaults } = options;
+  return { name, execute, recover, expired, validate, backoff, schedule, concurrency, rateLimit, defaults, source: `function handler "${name}"` };
 }
 
 /**
@@ -102,6 +110,26 @@ export class HandlerRegistry {
     return [...this.handlers.keys()].filter((name) => !this.internal.has(name)).sort();
   }
 
+  /**
+   * The cluster-wide limits of these names: the executor's options first, then the commands' own.
+   * Only names with a limit appear.
+   */
+  clusterLimits(
+    names: readonly string[],
+    options: { concurrency: Readonly<Record<string, number>>; rateLimit: Readonly<Record<string, RateWindow>> },
+  ): { concurrency: Record<string, number>; rate: Record<string, RateWindow> } {
+    const concurrency: Record<string, number> = {};
+    const rate: Record<string, RateWindow> = {};
+    for (const name of names) {
+      const handler = this.handlers.get(name);
+      const cap = options.concurrency[name] ?? handler?.concurrency;
+      const window = options.rateLimit[name] ?? handler?.rateLimit;
+      if (cap !== undefined) concurrency[name] = cap;
+      if (window !== undefined) rate[name] = window;
+    }
+    return { concurrency, rate };
+  }
+
   /** Every name this process may claim: the application's and durex's own. */
   claimableNames(): string[] {
     return [...this.handlers.keys()].sort();
@@ -130,4 +158,7 @@ function assertValidDefinition(definition: CommandDefinition<never>): void {
   if (typeof definition.execute !== 'function') {
     throw new InvalidCommandHandlerError(`${definition.source ?? `handler "${definition.name}"`} has no execute function`);
   }
+  const of = `of ${definition.source ?? `handler "${definition.name}"`}`;
+  if (definition.concurrency !== undefined) assertConcurrency(`concurrency ${of}`, definition.concurrency);
+  if (definition.rateLimit !== undefined) assertRateWindow(`rateLimit ${of}`, definition.rateLimit);
 }

@@ -123,6 +123,7 @@ export class InstanceFactory {
         metadata: { ...defaults.metadata, ...spec.metadata },
         leaseOwner: null,
         leaseExpiresAt: null,
+        concurrencyKey: spec.concurrencyKey ?? null,
       },
       [createEvent(EventType.CREATED, createdAt, parent ? { message: `spawned by ${parent.name} ${parent.id}` } : {})],
     );

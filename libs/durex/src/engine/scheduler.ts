@@ -100,22 +100,34 @@ export class Scheduler {
     return more;
   }
 
-  /** Claims ready instances for free workers and the buffer; true when it filled its batch. */
+  /**
+   * Claims ready instances for free workers and the buffer; true when it filled its batch. Names
+   * with a cluster-wide concurrency or rate limit are claimed for free workers only, never for the
+   * buffer: a buffered instance would count as running, or as started, while it waits.
+   */
   private async claimReady(names: readonly string[], now: number): Promise<boolean> {
     this.limitedOut = false;
     this.lastClaimShort = false;
     if (!this.wantsWork()) return false;
     this.lastClaimShort = true;
     const limiter = this.options.rateLimiter;
+    const cluster = this.registry.clusterLimits(names, this.options);
+    const clusterNames = new Set([...Object.keys(cluster.concurrency), ...Object.keys(cluster.rate)]);
+    const freeWorkers = this.options.parallelism - this.pool.size - this.pool.buffered;
     // Buffered instances will need permits too, so they count against the concurrency limits.
-    const room = (name: string) => limiter.available(name) - this.pool.bufferedOf(name);
-    const limit = Math.min(this.pool.capacity, this.options.claimBatchSize, limiter.globalAvailable() - this.pool.buffered);
+    const room = (name: string) =>
+      Math.min(limiter.available(name) - this.pool.bufferedOf(name), clusterNames.has(name) ? freeWorkers : Infinity);
+    let limit = Math.min(this.pool.capacity, this.options.claimBatchSize, limiter.globalAvailable() - this.pool.buffered);
     this.limitedOut = limit <= 0;
     if (limit <= 0) return false;
-    const limitedNames = limiter.limitedNames();
+    const limitedNames = [...new Set([...limiter.limitedNames(), ...clusterNames])];
     const eligible = names.filter((name) => !limitedNames.includes(name) || room(name) > 0);
     this.limitedOut = eligible.length < names.length;
     if (!eligible.length) return false;
+    // Per-name caps do not bound their sum: a claim that may take cluster-limited names takes no
+    // more than the free workers. The buffer fills once the workers are busy, when those names
+    // have no room and are left out.
+    if (eligible.some((name) => clusterNames.has(name))) limit = Math.min(limit, freeWorkers);
     const perNameLimits: Record<string, number> = {};
     for (const name of limitedNames) {
       const available = room(name);
@@ -129,9 +141,13 @@ export class Scheduler {
       now: new Date(now),
       names: eligible,
       perNameLimits,
+      limits: { ...cluster, keyLimit: this.options.concurrencyKeyLimit },
     });
     this.pool.accept(claimed);
     if (claimed.length) this.misses = 0;
+    // Work the limits held back is claimable once a limited instance ends (a wake-up, from this
+    // process or, by notification, from another) or, rate-limited, at its moved `readyAt`.
+    if (claimed.heldBack) this.limitedOut = true;
     this.lastClaimShort = claimed.length < limit;
     return claimed.length === limit;
   }

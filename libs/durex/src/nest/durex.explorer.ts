@@ -71,7 +71,7 @@ export class DurexExplorer implements OnModuleInit {
 
     if (!instance || typeof instance.execute !== 'function') throw new InvalidCommandHandlerError(missingExecuteMessage(className, name));
 
-    const { validate: dto, backoff, cron, timezone, missed, grace, scope: _scope, ...defaults } = metadata.options;
+    const { validate: dto, backoff, cron, timezone, missed, grace, concurrency, rateLimit, scope: _scope, ...defaults } = metadata.options;
     if (dto !== undefined && typeof dto !== 'function') throw new InvalidCommandHandlerError(invalidDtoMessage(className, name, dto));
     // Defaults are checked as a spec now, so a bad `@Command` option fails bootstrap instead of every enqueue.
     validateSpec({ name, ...defaults }, this.executor.options.payloadLimits, `@Command('${name}') options of ${className}`);
@@ -84,6 +84,8 @@ export class DurexExplorer implements OnModuleInit {
       source: className,
       defaults,
       backoff,
+      concurrency,
+      rateLimit,
       schedule: cron === undefined ? undefined : { cron, timezone, missed, grace },
       execute: method<ExecuteFn>('execute', 'execute'),
       recover: recover === undefined ? undefined : method<RecoverFn>(recover, 'recover'),

@@ -2,6 +2,7 @@ import type { InstanceEvent } from '../core/event.js';
 import type { DependencyOutcome } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
 import type {
+  ClaimedInstances,
   ClaimRequest,
   DurexStorage,
   InsertOptions,
@@ -111,7 +112,7 @@ export class HookedStorage implements DurexStorage {
     return this.observe('countBy', () => this.inner.countBy(field, query));
   }
 
-  claim(request: ClaimRequest): Promise<Instance[]> {
+  claim(request: ClaimRequest): Promise<ClaimedInstances> {
     return this.observe('claim', () => this.inner.claim(request));
   }
 

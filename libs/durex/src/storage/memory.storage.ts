@@ -7,7 +7,9 @@ import { Instance, type InstanceState } from '../core/instance.js';
 import { ACTIVE_STATUSES, CLEANABLE_STATUSES, RUNNABLE_STATUSES, Status, TERMINAL_STATUSES } from '../core/status.js';
 import { dependencyIds, settleWaiters } from './fan-in-insert.js';
 import { compareByQuery, compareForClaim, matchesQuery } from './instance-query.js';
+import { LimitedPick } from './claim-limits.js';
 import type {
+  ClaimedInstances,
   ClaimRequest,
   DurexStorage,
   InsertOptions,
@@ -51,6 +53,8 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
   private edges = new Map<string, Edge[]>();
   /** dependency id → ids of the waiters with an edge to it not yet resolved. */
   private waitersOf = new Map<string, Set<string>>();
+  /** Recent start times of rate-limited names (epoch ms), pruned to their window at each claim. */
+  private readonly starts = new Map<string, number[]>();
   private readonly listeners = new Set<(notification: StorageNotification) => void>();
   private transactionQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -158,7 +162,7 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
     return counts;
   }
 
-  async claim(request: ClaimRequest): Promise<Instance[]> {
+  async claim(request: ClaimRequest): Promise<ClaimedInstances> {
     this.assertOpen();
     const now = request.now.getTime();
     const names = new Set(request.names);
@@ -170,6 +174,7 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
           : RUNNABLE_STATUSES.includes(row.status) && row.readyAt.getTime() <= now),
       )
       .sort(compareForClaim);
+    if (request.limits && !request.overdueOnly) return this.claimLimited(request, candidates);
     const perName = new Map<string, number>();
     const claimed: Instance[] = [];
     for (const row of candidates) {
@@ -178,16 +183,53 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
       const taken = perName.get(row.name) ?? 0;
       if (cap !== undefined && taken >= cap) continue;
       perName.set(row.name, taken + 1);
-      row.status = Status.STARTED;
-      row.attempt += 1;
-      row.startedAt = new Date(now);
-      row.completedAt = null;
-      row.leaseOwner = request.owner;
-      row.leaseExpiresAt = new Date(now + request.leaseMs);
-      this.appendEvents(row.id, [createEvent(EventType.STARTED, new Date(now), { attempt: row.attempt })]);
-      claimed.push(toInstance(row));
+      claimed.push(this.start(row, request));
     }
     return claimed;
+  }
+
+  /** A claim under cluster-wide limits: this process is the whole cluster, so counting the rows is exact. */
+  private claimLimited(request: ClaimRequest, candidates: InstanceState[]): ClaimedInstances {
+    const runningByName = new Map<string, number>();
+    const runningByKey = new Map<string, number>();
+    for (const row of this.rows.values()) {
+      if (row.status !== Status.STARTED) continue;
+      runningByName.set(row.name, (runningByName.get(row.name) ?? 0) + 1);
+      if (row.concurrencyKey) runningByKey.set(row.concurrencyKey, (runningByKey.get(row.concurrencyKey) ?? 0) + 1);
+    }
+    const pick = new LimitedPick(request, { runningByName, runningByKey, startsByName: this.starts });
+    const claimed: ClaimedInstances = [];
+    for (const row of candidates) {
+      if (pick.full) break;
+      if (pick.take({ name: row.name, concurrencyKey: row.concurrencyKey ?? null })) claimed.push(this.start(row, request));
+    }
+    const now = request.now.getTime();
+    for (const name of pick.rateNames()) {
+      const window = request.limits!.rate![name]!;
+      const starts = (this.starts.get(name) ?? []).filter((at) => at > now - window.per);
+      for (const instance of claimed) if (instance.name === name) starts.push(now);
+      this.starts.set(name, starts);
+    }
+    for (const hold of pick.holds()) {
+      for (const row of this.rows.values()) {
+        if (row.name === hold.name && RUNNABLE_STATUSES.includes(row.status) && row.readyAt.getTime() < hold.until) row.readyAt = new Date(hold.until);
+      }
+    }
+    claimed.heldBack = pick.heldBack;
+    return claimed;
+  }
+
+  /** Moves a ready row to STARTED under the claimer's lease. */
+  private start(row: InstanceState, request: ClaimRequest): Instance {
+    const now = request.now.getTime();
+    row.status = Status.STARTED;
+    row.attempt += 1;
+    row.startedAt = new Date(now);
+    row.completedAt = null;
+    row.leaseOwner = request.owner;
+    row.leaseExpiresAt = new Date(now + request.leaseMs);
+    this.appendEvents(row.id, [createEvent(EventType.STARTED, new Date(now), { attempt: row.attempt })]);
+    return toInstance(row);
   }
 
   async renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]> {

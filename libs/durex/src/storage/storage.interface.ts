@@ -51,7 +51,44 @@ export interface ClaimRequest {
    * time even while every worker is busy.
    */
   overdueOnly?: boolean;
+  /**
+   * Limits counted over every process sharing the storage, checked and applied atomically with the
+   * claim (see {@link ClaimLimits}). Ignored by overdue claims: expiry never waits for a slot.
+   */
+  limits?: ClaimLimits;
 }
+
+/** Most starts of a command name in any window of `per` milliseconds. @publicApi */
+export interface RateWindow {
+  max: number;
+  per: number;
+}
+
+/**
+ * Cluster-wide limits a claim respects. Running instances are the STARTED ones, whatever their
+ * lease; a start is a claim (its `startedAt`).
+ *
+ * @publicApi
+ */
+export interface ClaimLimits {
+  /** Most STARTED instances of each of these names. */
+  concurrency?: Readonly<Record<string, number>>;
+  /**
+   * Most starts of each of these names in any window of `per` ms. Ready instances beyond it stay
+   * PENDING with their `readyAt` moved to when the window has room again.
+   */
+  rate?: Readonly<Record<string, RateWindow>>;
+  /** Most STARTED instances holding one `concurrencyKey`, whatever their names. @default 1 */
+  keyLimit?: number;
+}
+
+/**
+ * What a claim returns: the claimed instances, and `heldBack` when limits kept ready work out of it
+ * (so asking again before a limited instance ends would find nothing).
+ *
+ * @publicApi
+ */
+export type ClaimedInstances = Instance[] & { heldBack?: boolean };
 
 /**
  * The condition a transition is applied under. A transition whose guard no longer holds changes
@@ -180,9 +217,9 @@ export interface LockingStorage {
   /**
    * Atomically moves up to `limit` ready PENDING or REPEATING instances (priority desc, readyAt asc) to
    * STARTED under a lease, incrementing `attempt` and appending a `started` event. No instance is ever
-   * handed to two claims.
+   * handed to two claims. With `limits`, no claim exceeds them, whichever process makes it.
    */
-  claim(request: ClaimRequest): Promise<Instance[]>;
+  claim(request: ClaimRequest): Promise<ClaimedInstances>;
   /** Extends the leases `owner` holds on `ids`; returns the ids still held (the others were cancelled or reclaimed). */
   renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]>;
   /** STARTED instances whose lease expired before `now`: their process died. */

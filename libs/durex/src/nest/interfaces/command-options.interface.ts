@@ -2,6 +2,7 @@ import type { Scope, Type } from '@nestjs/common';
 import type { BackoffStrategy } from '../../core/backoff.js';
 import type { MissedTicksPolicy } from '../../engine/schedules.js';
 import type { SpecDefaults } from '../../core/spec.js';
+import type { RateWindow } from '../../storage/storage.interface.js';
 
 /**
  * The options of `@Command(name, options)`: defaults for every instance of the command (the
@@ -20,6 +21,16 @@ export interface CommandOptions extends SpecDefaults {
   validate?: Type<object>;
   /** Delay before this command's retries, such as `exponentialBackoff(...)`; the module's `backoff` when absent. */
   backoff?: BackoffStrategy;
+  /**
+   * Most instances of this command STARTED at once across every process sharing the storage. The
+   * module's `concurrency` option, when it names this command, overrides it.
+   */
+  concurrency?: number;
+  /**
+   * Most starts of this command in any window of `per` ms across every process, such as
+   * `{ max: 100, per: 60_000 }`. The module's `rateLimit` option, when it names this command, overrides it.
+   */
+  rateLimit?: RateWindow;
   /**
    * Runs the command on this cron schedule (croner syntax; 5 to 7 fields), exactly one instance per
    * tick across every process sharing the storage. The schedule is named after the command.

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { InstanceEvent } from '../../core/event.js';
 import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
-import type { ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
+import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
 
 /** Which instances a claim takes: ready ones, or PENDING ones whose deadline passed. */
 export type ClaimKind = 'ready' | 'overdue';
@@ -42,7 +42,7 @@ export interface DurexDialect {
   find(query: InstanceQuery): Promise<Instance[]>;
   count(query: InstanceQuery): Promise<number>;
   countBy(field: 'status' | 'name', query: InstanceQuery): Promise<Record<string, number>>;
-  claim(request: ClaimRequest): Promise<Instance[]>;
+  claim(request: ClaimRequest): Promise<ClaimedInstances>;
   renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]>;
   findExpiredLeases(now: Date, limit: number): Promise<Instance[]>;
   nextWakeAt(names: readonly string[]): Promise<Date | null>;

@@ -37,6 +37,7 @@ export const INSTANCE_COLUMNS = [
   ['metadata', 'metadata', 'json'],
   ['lease_owner', 'leaseOwner', 'text'],
   ['lease_expires_at', 'leaseExpiresAt', 'time'],
+  ['concurrency_key', 'concurrencyKey', 'text'],
 ] as const satisfies readonly (readonly [string, keyof InstanceState, ColumnKind])[];
 
 type PatchField = keyof InstancePatch;

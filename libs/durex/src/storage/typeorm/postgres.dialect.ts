@@ -7,8 +7,9 @@ import type { InstanceEvent } from '../../core/event.js';
 import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
 import { type Status, TERMINAL_STATUSES } from '../../core/status.js';
+import { hasNameLimits, LimitedPick } from '../claim-limits.js';
 import { dependencyIds, settleWaiters } from '../fan-in-insert.js';
-import type { ClaimRequest, InstanceQuery, StorageNotification, Transition } from '../storage.interface.js';
+import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition } from '../storage.interface.js';
 import type { DurexDialect, TransitionResult } from './dialect.interface.js';
 import {
   decodeEvent,
@@ -25,7 +26,7 @@ import {
   type RowCodec,
 } from './instance-row.js';
 import { runDurexMigrations } from './migrations/run-migrations.js';
-import { EVENT_ARRAYS, PostgresStatements, type NamedStatement } from './postgres.sql.js';
+import { type ClaimKeys, EVENT_ARRAYS, PostgresStatements, type NamedStatement } from './postgres.sql.js';
 import { escapeLike, groupColumn, orderClause, whereClause, type FilterSyntax } from './query-filter.js';
 
 /** Rows per INSERT statement, and the most JSON one statement carries, before a batch is split. */
@@ -53,7 +54,18 @@ export interface PostgresContext {
   channel: string;
   /** Rows this storage inserted until it looked at the table's statistics (see `ensureStatistics`); null once it has. */
   insertedBeforeStats?: number | null;
+  /** Whether the last claim saw ready instances with a concurrency key, so the next one takes the limited path. */
+  keyedWaiting?: boolean;
+  /** When a claim last asked whether keyed instances wait (epoch ms), and whether the last claim filled its batch. */
+  keyedProbedAt?: number;
+  lastClaimFull?: boolean;
 }
+
+/** Longest time between two questions whether keyed instances wait, while every claim fills its batch (see `claim`). */
+const KEYED_PROBE_MS = 1_000;
+
+/** Most pages of candidates one limited claim reads (see `claimLimited`). */
+const LIMITED_SCAN_PAGES = 5;
 
 /** Rows inserted by one process before it checks that the instances table has statistics. */
 const ROWS_BEFORE_STATS_CHECK = 1000;
@@ -227,11 +239,36 @@ export class PostgresDialect implements DurexDialect {
     return counts;
   }
 
-  async claim(request: ClaimRequest): Promise<Instance[]> {
+  /**
+   * Claims without limits take the single-statement path. With limits, claims of a cluster-limited
+   * or rate-limited name, and of instances with a concurrency key, go through
+   * {@link claimLimited}; the others still take the single statement, which leaves keyed instances
+   * out. Whether keyed instances wait is asked in that statement ('probe'), whenever the previous
+   * claim came up short and at least every {@link KEYED_PROBE_MS} ms otherwise: a backlog that
+   * fills every batch pays for the question once a second instead of on each claim, and keyed
+   * work waits at most that long to be noticed. When keyed work waits, the limited claim takes it,
+   * in this call when the statement came up short, else in the next.
+   */
+  async claim(request: ClaimRequest): Promise<ClaimedInstances> {
     if (!request.names.length || request.limit <= 0) return [];
+    if (!request.limits || request.overdueOnly) return (await this.claimUnlimited(request, 'all')).claimed;
+    if (hasNameLimits(request) || this.ctx.keyedWaiting) return this.claimLimited(request);
+    const now = request.now.getTime();
+    const probe = this.ctx.lastClaimFull !== true || now - (this.ctx.keyedProbedAt ?? 0) >= KEYED_PROBE_MS;
+    const { claimed, keyedWaiting } = await this.claimUnlimited(request, probe ? 'probe' : 'unkeyed');
+    this.ctx.lastClaimFull = claimed.length >= request.limit;
+    if (!probe) return claimed;
+    this.ctx.keyedProbedAt = now;
+    this.ctx.keyedWaiting = keyedWaiting;
+    if (!keyedWaiting || claimed.length >= request.limit) return claimed;
+    const keyed = await this.claimLimited({ ...request, limit: request.limit - claimed.length });
+    return Object.assign([...claimed, ...keyed], { heldBack: keyed.heldBack });
+  }
+
+  private async claimUnlimited(request: ClaimRequest, keys: ClaimKeys): Promise<{ claimed: Instance[]; keyedWaiting: boolean }> {
     const limits = request.perNameLimits ?? {};
     const limited = request.names.filter((name) => limits[name] !== undefined);
-    const statement = this.ctx.statements.claim(request.overdueOnly ? 'overdue' : 'ready', limited.length > 0);
+    const statement = this.ctx.statements.claim(request.overdueOnly ? 'overdue' : 'ready', limited.length > 0, keys);
     const values: unknown[] = [
       request.names,
       Math.floor(request.limit),
@@ -240,7 +277,86 @@ export class PostgresDialect implements DurexDialect {
       new Date(request.now.getTime() + request.leaseMs),
     ];
     if (limited.length) values.push(limited, limited.map((name) => Math.max(0, Math.floor(limits[name]!))));
-    return (await this.runArrays(statement, values)).map((row) => decodeInstanceValues(row, PG_CODEC));
+    const rows = await this.runArrays(statement, values);
+    // The probing statement's last column marks the one row that only says keyed work is ready.
+    const keyedWaiting = keys === 'probe' && rows.length > 0 && rows[rows.length - 1]![INSTANCE_COLUMNS.length] === true;
+    if (keyedWaiting) rows.pop();
+    return { claimed: rows.map((row) => decodeInstanceValues(row, PG_CODEC)), keyedWaiting };
+  }
+
+  /**
+   * A claim within cluster-wide limits, in one short transaction. It first takes one
+   * transaction-level advisory lock per schema, so limited claims run one at a time across every
+   * process; then it counts, in statements whose snapshots start after the lock (under READ
+   * COMMITTED each statement sees what every earlier holder committed), the running instances of
+   * the limited names and keys and the recent starts of the rate-limited names; picks ready
+   * instances in claim order within the room left ({@link LimitedPick}, shared with the other
+   * storages); and claims them, records their starts, and moves the ready instances of a name
+   * whose rate window is full to when it has room, all in one statement. One lock rather than one
+   * per name or key: a key spans names, and the critical section is a few milliseconds. Unlimited
+   * claims never take it.
+   */
+  private async claimLimited(request: ClaimRequest): Promise<ClaimedInstances> {
+    const { statements } = this.ctx;
+    const now = request.now.getTime();
+    const rate = Object.entries(request.limits?.rate ?? {}).filter(([name]) => request.names.includes(name));
+    const rateNames = rate.map(([name]) => name);
+    const ratePers = rate.map(([, window]) => window.per);
+    return this.atomically(async (session) => {
+      await session.query(statements.limitsLock);
+      const runningByName = new Map<string, number>();
+      const runningByKey = new Map<string, number>();
+      const startsByName = new Map<string, number[]>();
+      for (const row of await this.run(statements.limitCounts, [request.names, rateNames, ratePers, request.now], session)) {
+        const key = String(row.key);
+        const n = Number(row.n);
+        if (row.kind === 'name') runningByName.set(key, n);
+        else if (row.kind === 'key') runningByKey.set(key, n);
+        else startsByName.set(key, [...(startsByName.get(key) ?? []), Math.round(n)]);
+      }
+      const pick = new LimitedPick(request, { runningByName, runningByKey, startsByName });
+      const closed = new Set(pick.closedNames());
+      const open = request.names.filter((name) => !closed.has(name));
+      const fullKeys = pick.fullKeys();
+      const ids: string[] = [];
+      let keyed = false;
+      // Pages of candidates until the claim is full: instances whose key fills up during the pick
+      // are passed over, so the first page may not be enough. Bounded, so the lock is held briefly.
+      const page = Math.max(100, 4 * request.limit);
+      for (let offset = 0; open.length && !pick.full && offset < LIMITED_SCAN_PAGES * page; offset += page) {
+        const rows = await this.run(statements.limitCandidates, [open, request.now, fullKeys, page, offset], session);
+        for (const row of rows) {
+          const concurrencyKey = row.concurrency_key == null ? null : String(row.concurrency_key);
+          keyed ||= concurrencyKey !== null;
+          if (pick.take({ name: String(row.name), concurrencyKey })) ids.push(String(row.id));
+          if (pick.full) break;
+        }
+        if (rows.length < page) break;
+      }
+      if (fullKeys.length) keyed = true;
+      this.ctx.keyedWaiting = keyed;
+      const holds = pick.holds();
+      const result = await session.query<unknown[]>({
+        name: statements.limitClaim.name,
+        text: statements.limitClaim.text,
+        values: [
+          ids,
+          request.now,
+          request.owner,
+          new Date(now + request.leaseMs),
+          rateNames,
+          ratePers,
+          holds.map((hold) => hold.name),
+          holds.map((hold) => hold.until),
+        ],
+        types: FAST_TYPES,
+        rowMode: 'array',
+      });
+      const claimed: ClaimedInstances = result.rows.map((row) => decodeInstanceValues(row, PG_CODEC));
+      // The candidates left out the instances of full keys, so the pick never saw them refused.
+      claimed.heldBack = pick.heldBack || fullKeys.length > 0;
+      return claimed;
+    });
   }
 
   async renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]> {

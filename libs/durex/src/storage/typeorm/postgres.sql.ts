@@ -3,6 +3,12 @@ import { TERMINAL_STATUSES } from '../../core/status.js';
 import type { ClaimKind } from './dialect.interface.js';
 import { type ColumnKind, EVENT_COLUMNS, INSTANCE_COLUMNS, instanceColumnList, PATCH_SPEC } from './instance-row.js';
 
+/**
+ * Which instances the single-statement claim takes: all of them (no limits apply), or only those
+ * without a concurrency key, optionally asking whether a keyed one is ready ('probe').
+ */
+export type ClaimKeys = 'all' | 'unkeyed' | 'probe';
+
 /** A statement with a stable name, so node-postgres prepares it once per connection. */
 export interface NamedStatement {
   name: string;
@@ -63,6 +69,14 @@ export class PostgresStatements {
   readonly dependencyOutcomes: NamedStatement;
   readonly lockDependencies: NamedStatement;
   readonly insertDependencies: NamedStatement;
+  /** The starts of rate-limited names. */
+  readonly starts: string;
+  /** The limited claim's steps, run in one transaction under {@link limitsLock} (see PostgresDialect.claimLimited). */
+  readonly limitCounts: NamedStatement;
+  readonly limitCandidates: NamedStatement;
+  readonly limitClaim: NamedStatement;
+  /** Takes the transaction-level advisory lock that serialises the limited claims of this schema. */
+  readonly limitsLock: string;
   private readonly claims = new Map<string, NamedStatement>();
 
   constructor(readonly schema: string) {
@@ -124,6 +138,48 @@ ORDER BY lease_expires_at, id LIMIT $2`);
     + interval '1 millisecond') AS at`);
     this.holderOf = named(`SELECT id FROM ${I} WHERE unique_key = $1 AND ${ACTIVE_KEY} LIMIT 1`);
     this.notify = named(`SELECT pg_notify($1, $2)`);
+
+    this.starts = `${quoteIdent(schema)}.durex_rate_starts`;
+    const S = this.starts;
+    const window = (per: string) => `$4::timestamptz - ${per} * interval '1 millisecond'`;
+    // $1 names, $2 rate-limited names, $3 their windows (ms), $4 now. Running rows are every STARTED
+    // row, lease expired or not: a slow process may still be running it.
+    this.limitCounts = named(`SELECT 'name' AS kind, name AS key, count(*)::float8 AS n FROM ${I}
+  WHERE status = 'STARTED' AND name = ANY($1::text[]) GROUP BY name
+UNION ALL
+SELECT 'key', concurrency_key, count(*)::float8 FROM ${I}
+  WHERE status = 'STARTED' AND concurrency_key IS NOT NULL GROUP BY concurrency_key
+UNION ALL
+SELECT 'start', s.name, extract(epoch FROM s.at) * 1000 FROM ${S} s
+  JOIN unnest($2::text[], $3::float8[]) AS w(name, per) ON s.name = w.name
+  WHERE s.at > ${window('w.per')}`);
+    // $1 names with room, $2 now, $3 keys at their limit, $4 page size, $5 offset.
+    this.limitCandidates = named(`SELECT id, name, concurrency_key FROM ${I}
+WHERE ${RUNNABLE} AND ready_at <= $2 AND name = ANY($1::text[]) AND (concurrency_key IS NULL OR concurrency_key <> ALL($3::text[]))
+ORDER BY ${CLAIM_ORDER} LIMIT $4 OFFSET $5`);
+    // $1 picked ids, $2 now, $3 owner, $4 lease expiry, $5 rate-limited names, $6 their windows (ms),
+    // $7 names whose window is full, $8 when each has room (epoch ms). The picked rows were read in
+    // this transaction without a row lock, so the update checks again that each is still ready.
+    this.limitClaim = named(`WITH claimed AS (
+  UPDATE ${I} AS i SET status = 'STARTED', attempt = i.attempt + 1, started_at = $2, completed_at = NULL,
+    lease_owner = $3, lease_expires_at = $4
+  WHERE i.id = ANY($1::text[]) AND i.${RUNNABLE} AND i.ready_at <= $2
+  RETURNING ${instanceColumnList('i')}
+), started AS (
+  INSERT INTO ${E} (instance_id, type, at, attempt)
+  SELECT id, 'started', $2, attempt FROM claimed
+), recorded AS (
+  INSERT INTO ${S} (name, at) SELECT name, $2 FROM claimed WHERE name = ANY($5::text[])
+), pruned AS (
+  DELETE FROM ${S} s USING unnest($5::text[], $6::float8[]) AS w(name, per)
+  WHERE s.name = w.name AND s.at <= $2::timestamptz - w.per * interval '1 millisecond'
+), held AS (
+  UPDATE ${I} AS i SET ready_at = to_timestamp(h.until / 1000) FROM unnest($7::text[], $8::float8[]) AS h(name, until)
+  WHERE i.name = h.name AND i.${RUNNABLE} AND i.ready_at < to_timestamp(h.until / 1000) AND i.id <> ALL($1::text[])
+)
+SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`);
+    const lockId = createHash('sha1').update(`durex:limits:${schema}`).digest().readBigInt64BE(0);
+    this.limitsLock = `SELECT pg_advisory_xact_lock(${lockId})`;
   }
 
   /**
@@ -140,21 +196,29 @@ ORDER BY lease_expires_at, id LIMIT $2`);
    * while here a claimed or running instance's history says it started, a crashed attempt's too,
    * and the storage contract is unchanged. With a prefetch buffer its time is the claim's.
    */
-  claim(kind: ClaimKind, limited: boolean): NamedStatement {
-    const key = `${kind}:${limited}`;
+  claim(kind: ClaimKind, limited: boolean, keys: ClaimKeys = 'all'): NamedStatement {
+    const key = `${kind}:${limited}:${keys}`;
     let statement = this.claims.get(key);
     if (!statement) {
-      statement = named(this.claimText(kind, limited));
+      statement = named(this.claimText(kind, limited, keys));
       this.claims.set(key, statement);
     }
     return statement;
   }
 
-  // $1 names, $2 limit, $3 now, $4 owner, $5 lease expiry; limited: $6 limited names, $7 their caps.
-  private claimText(kind: ClaimKind, limited: boolean): string {
+  /**
+   * $1 names, $2 limit, $3 now, $4 owner, $5 lease expiry; limited: $6 limited names, $7 their caps.
+   * `keys` other than 'all' leaves instances with a concurrency key to the limited claim; 'probe'
+   * also appends, as a last row marked by a true last column, one keyed instance that is ready, if
+   * any: whether the limited claim has work, from an index of keyed rows only (empty unless keys
+   * are used), at no extra round trip.
+   */
+  private claimText(kind: ClaimKind, limited: boolean, keys: ClaimKeys): string {
     const I = this.instances;
     const condition =
-      kind === 'ready' ? `${RUNNABLE} AND ready_at <= $3` : `status = 'PENDING' AND deadline_at < $3`;
+      kind === 'ready'
+        ? `${RUNNABLE} AND ready_at <= $3${keys === 'all' ? '' : ' AND concurrency_key IS NULL'}`
+        : `status = 'PENDING' AND deadline_at < $3`;
     const pick = (filter: string, limit: string) =>
       `SELECT ctid, id, priority, ready_at FROM ${I} WHERE ${condition} AND ${filter}
     ORDER BY ${CLAIM_ORDER} LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
@@ -178,7 +242,14 @@ ORDER BY lease_expires_at, id LIMIT $2`);
   INSERT INTO ${this.events} (instance_id, type, at, attempt)
   SELECT id, 'started', $3, attempt FROM claimed
 )
-SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`;
+${
+  keys === 'probe'
+    ? `(SELECT ${instanceColumnList()}, false AS keyed FROM claimed ORDER BY ${CLAIM_ORDER})
+UNION ALL
+(SELECT ${instanceColumnList()}, true FROM ${I}
+  WHERE ${RUNNABLE} AND concurrency_key IS NOT NULL AND ready_at <= $3 AND name = ANY($1::text[]) LIMIT 1)`
+    : `SELECT ${instanceColumnList()} FROM claimed ORDER BY ${CLAIM_ORDER}`
+}`;
   }
 }
 

@@ -7,9 +7,10 @@ import type { InstanceEvent } from '../../core/event.js';
 import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
 import { RUNNABLE_STATUSES, type Status, TERMINAL_STATUSES } from '../../core/status.js';
+import { hasNameLimits, LimitedPick } from '../claim-limits.js';
 import { dependencyIds, settleWaiters } from '../fan-in-insert.js';
 import { compareForClaim } from '../instance-query.js';
-import type { ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
+import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
 import type { DurexDialect, TransitionResult } from './dialect.interface.js';
 import {
   decodeEvent,
@@ -227,8 +228,20 @@ export class SqliteDialect implements DurexDialect {
     return counts;
   }
 
-  async claim(request: ClaimRequest): Promise<Instance[]> {
+  async claim(request: ClaimRequest): Promise<ClaimedInstances> {
     if (!request.names.length || request.limit <= 0) return [];
+    const now = request.now.getTime();
+    const names = JSON.stringify(request.names);
+    // Claims hold the file's write lock, so every claim is serialised: the limited one counts and
+    // claims without any further lock. Without name limits it runs only when keyed work is ready.
+    const limited = (): boolean =>
+      request.limits !== undefined &&
+      !request.overdueOnly &&
+      (hasNameLimits(request) || this.statement(SQLITE_SQL.keyedReady).get({ now, names }) !== undefined);
+    return this.write(() => (limited() ? this.claimLimited(request) : this.claimUnlimited(request)));
+  }
+
+  private claimUnlimited(request: ClaimRequest): Instance[] {
     const limits = Object.entries(request.perNameLimits ?? {}).filter(([name]) => request.names.includes(name));
     const now = request.now.getTime();
     const sql = sqliteClaimSql(request.overdueOnly ? 'overdue' : 'ready', limits.length > 0);
@@ -240,13 +253,50 @@ export class SqliteDialect implements DurexDialect {
       owner: request.owner,
       until: now + request.leaseMs,
     };
-    return this.write(() => {
-      const claimed = (this.statement(sql).all(params) as Row[]).map((row) => decodeInstance(row, SQLITE_CODEC));
-      // RETURNING comes in no particular order; hand the rows out in claim order.
-      claimed.sort(compareForClaim);
-      for (const instance of claimed) this.statement(SQLITE_SQL.startedEvent).run(instance.id, now, instance.attempt);
-      return claimed;
+    return this.started((this.statement(sql).all(params) as Row[]).map((row) => decodeInstance(row, SQLITE_CODEC)), now);
+  }
+
+  /** A claim within cluster-wide limits, decided by {@link LimitedPick} from counts read in the same write transaction. */
+  private claimLimited(request: ClaimRequest): ClaimedInstances {
+    const now = request.now.getTime();
+    const rate = Object.entries(request.limits?.rate ?? {}).filter(([name]) => request.names.includes(name));
+    for (const [name, window] of rate) this.statement(SQLITE_SQL.pruneStarts).run(name, now - window.per);
+    const counted = (sql: string, ...params: unknown[]) =>
+      new Map((this.statement(sql).all(...params) as Row[]).map((row) => [String(row.key), Number(row.n)]));
+    const startsByName = new Map<string, number[]>();
+    for (const row of this.statement(SQLITE_SQL.recentStarts).all(JSON.stringify(rate.map(([name]) => name))) as Row[]) {
+      const list = startsByName.get(String(row.name)) ?? [];
+      list.push(Number(row.at));
+      startsByName.set(String(row.name), list);
+    }
+    const pick = new LimitedPick(request, {
+      runningByName: counted(SQLITE_SQL.runningByName, JSON.stringify(request.names)),
+      runningByKey: counted(SQLITE_SQL.runningByKey),
+      startsByName,
     });
+    const closed = new Set(pick.closedNames());
+    const open = request.names.filter((name) => !closed.has(name));
+    const ids: string[] = [];
+    for (const row of this.statement(SQLITE_SQL.limitedCandidates).iterate(now, JSON.stringify(open)) as IterableIterator<Row>) {
+      if (pick.full) break;
+      if (pick.take({ name: String(row.name), concurrencyKey: row.concurrency_key == null ? null : String(row.concurrency_key) })) ids.push(String(row.id));
+    }
+    const rows = ids.length
+      ? (this.statement(SQLITE_SQL.claimIds).all({ ids: JSON.stringify(ids), now, owner: request.owner, until: now + request.leaseMs }) as Row[])
+      : [];
+    const claimed: ClaimedInstances = this.started(rows.map((row) => decodeInstance(row, SQLITE_CODEC)), now);
+    const rateNames = new Set(pick.rateNames());
+    for (const instance of claimed) if (rateNames.has(instance.name)) this.statement(SQLITE_SQL.recordStart).run(instance.name, now);
+    for (const hold of pick.holds()) this.statement(SQLITE_SQL.holdRate).run({ name: hold.name, until: hold.until });
+    claimed.heldBack = pick.heldBack;
+    return claimed;
+  }
+
+  /** Sorts freshly claimed instances into claim order (RETURNING has none) and appends their `started` events. */
+  private started(claimed: Instance[], now: number): Instance[] {
+    claimed.sort(compareForClaim);
+    for (const instance of claimed) this.statement(SQLITE_SQL.startedEvent).run(instance.id, now, instance.attempt);
+    return claimed;
   }
 
   async renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]> {

@@ -54,6 +54,22 @@ export const SQLITE_SQL = {
     RETURNING name`,
   dependencyOutcomes: `SELECT dependency_id, name, status, data, error, completed_at FROM durex_dependencies
     WHERE waiter_id = ? AND status IS NOT NULL ORDER BY position`,
+  // The limited claim (see SqliteDialect.claimLimited).
+  keyedReady: `SELECT 1 FROM durex_instances
+    WHERE ${RUNNABLE} AND concurrency_key IS NOT NULL AND ready_at <= @now AND name IN (SELECT value FROM json_each(@names)) LIMIT 1`,
+  runningByName: `SELECT name AS key, count(*) AS n FROM durex_instances
+    WHERE status = 'STARTED' AND name IN (SELECT value FROM json_each(?)) GROUP BY name`,
+  runningByKey: `SELECT concurrency_key AS key, count(*) AS n FROM durex_instances
+    WHERE status = 'STARTED' AND concurrency_key IS NOT NULL GROUP BY concurrency_key`,
+  pruneStarts: `DELETE FROM durex_rate_starts WHERE name = ? AND at <= ?`,
+  recentStarts: `SELECT name, at FROM durex_rate_starts WHERE name IN (SELECT value FROM json_each(?))`,
+  recordStart: `INSERT INTO durex_rate_starts (name, at) VALUES (?, ?)`,
+  limitedCandidates: `SELECT id, name, concurrency_key FROM durex_instances
+    WHERE ${RUNNABLE} AND ready_at <= ? AND name IN (SELECT value FROM json_each(?)) ORDER BY ${CLAIM_ORDER}`,
+  claimIds: `UPDATE durex_instances SET status = 'STARTED', attempt = attempt + 1, started_at = @now, completed_at = NULL,
+      lease_owner = @owner, lease_expires_at = @until
+    WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING ${COLUMNS}`,
+  holdRate: `UPDATE durex_instances SET ready_at = @until WHERE name = @name AND ${RUNNABLE} AND ready_at < @until`,
 } as const;
 
 /**

@@ -10,6 +10,7 @@ import type { DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
 import { ACTIVE_STATUSES } from '../../core/status.js';
 import type {
+  ClaimedInstances,
   ClaimRequest,
   DurexStorage,
   InsertOptions,
@@ -247,7 +248,7 @@ export class TypeOrmStorage implements DurexStorage, TransactionalStorage, Notif
     return this.dialect.countBy(field, query);
   }
 
-  async claim(request: ClaimRequest): Promise<Instance[]> {
+  async claim(request: ClaimRequest): Promise<ClaimedInstances> {
     this.assertOpen();
     return this.dialect.claim(request);
   }

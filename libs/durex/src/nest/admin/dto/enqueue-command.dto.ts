@@ -85,6 +85,11 @@ export class EnqueueCommandDto {
   @IsString()
   uniqueKey?: string;
 
+  @ApiPropertyOptional({ description: 'Counts against the cluster-wide limit of running instances of this key (the executor’s concurrencyKeyLimit).' })
+  @IsOptional()
+  @IsString()
+  concurrencyKey?: string;
+
   @ApiPropertyOptional({ description: 'Propagated to every child.' })
   @IsOptional()
   @IsString()

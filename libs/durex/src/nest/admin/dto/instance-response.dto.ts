@@ -56,6 +56,7 @@ export class InstanceResponseDto {
   @ApiProperty() priority!: number;
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty(NULLABLE_TEXT) uniqueKey!: string | null;
+  @ApiProperty({ ...NULLABLE_TEXT, description: 'Shares a cluster-wide concurrency limit with the instances of the same key.' }) concurrencyKey!: string | null;
   @ApiProperty(NULLABLE_TEXT) traceId!: string | null;
   @ApiProperty(NULLABLE_TEXT) correlationId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -84,6 +85,7 @@ export class InstanceResponseDto {
       completedAt: iso(state.completedAt),
       deadlineAt: iso(state.deadlineAt),
       leaseExpiresAt: iso(state.leaseExpiresAt),
+      concurrencyKey: state.concurrencyKey ?? null,
     };
     if (withHistory) dto.history = instance.history.map((event) => InstanceEventDto.from(event));
     return dto;

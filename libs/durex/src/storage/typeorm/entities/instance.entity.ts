@@ -87,4 +87,7 @@ export class DurexInstanceEntity {
 
   @Column({ name: 'lease_expires_at', type: 'bigint', nullable: true, transformer: timeColumn })
   leaseExpiresAt!: Date | null;
+
+  @Column({ name: 'concurrency_key', type: 'text', nullable: true })
+  concurrencyKey!: string | null;
 }
