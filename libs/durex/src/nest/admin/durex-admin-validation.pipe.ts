@@ -15,8 +15,8 @@ const PAYLOAD_FIELDS = ['data', 'metadata'] as const;
  * (against prototype pollution; durex copies payloads with spread and JSON, never by assignment),
  * and class-transformer skips keys named like an Object.prototype method (`toString`, `valueOf`…)
  * or fails on a `constructor` that is not a function. So a payload that is a JSON object is set
- * aside, an empty one validated in its place, and the payload put into the DTO afterwards; anything
- * else is left in the body for the DTO's validation to refuse.
+ * aside, an empty one validated in its place, and the payload put into the DTO (and back into the
+ * request's body) afterwards; anything else is left in the body for the DTO's validation to refuse.
  */
 @Injectable()
 export class DurexAdminValidationPipe extends ValidationPipe {
@@ -30,8 +30,13 @@ export class DurexAdminValidationPipe extends ValidationPipe {
     const body = value as Record<string, unknown>;
     const payloads = PAYLOAD_FIELDS.filter((field) => isPlainObject(body[field])).map((field) => [field, body[field]] as const);
     for (const [field] of payloads) body[field] = {};
-    const dto = (await super.transform(body, metadata)) as Record<string, unknown>;
-    for (const [field, payload] of payloads) dto[field] = payload;
-    return dto;
+    try {
+      const dto = (await super.transform(body, metadata)) as Record<string, unknown>;
+      for (const [field, payload] of payloads) dto[field] = payload;
+      return dto;
+    } finally {
+      // The request's body is left as it came, for whatever reads it after the pipe.
+      for (const [field, payload] of payloads) body[field] = payload;
+    }
   }
 }
