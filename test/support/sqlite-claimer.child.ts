@@ -3,6 +3,7 @@
 // Prints "ready", waits for a line on stdin (so every process starts claiming at once), then prints
 // the claimed ids as one JSON array.
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTypeOrmStorage } from '../../libs/durex/src/storage/index.js';
 
 const [database, owner] = process.argv.slice(2) as [string, string];
@@ -14,6 +15,9 @@ for (;;) {
   const batch = await storage.claim({ owner, limit: 2, leaseMs: 60_000, now: new Date(), names: ['job'] });
   if (!batch.length) break;
   claimed.push(...batch.map((instance) => instance.id));
+  // A worker spends time on what it claimed; without the pause one process can empty the file
+  // before a loaded machine schedules the others, and the test would prove no contention.
+  await sleep(1);
 }
 await storage.close();
 process.stdout.write(`${JSON.stringify(claimed)}\n`);
