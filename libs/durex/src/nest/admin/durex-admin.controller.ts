@@ -46,7 +46,7 @@ import { InstanceResponseDto } from './dto/instance-response.dto.js';
 import { ListCommandsQueryDto } from './dto/list-commands-query.dto.js';
 import { PageQueryDto } from './dto/page-query.dto.js';
 import { PurgeDlqQueryDto } from './dto/purge-dlq-query.dto.js';
-import { CommandRateDto, StatsResponseDto } from './dto/stats-response.dto.js';
+import { CommandClusterLimitDto, CommandRateDto, StatsResponseDto } from './dto/stats-response.dto.js';
 import { ThroughputQueryDto } from './dto/throughput-query.dto.js';
 import { ThroughputResponseDto } from './dto/throughput-response.dto.js';
 import { countThroughput } from './durex-admin.throughput.js';
@@ -64,7 +64,7 @@ const READ_ONLY = { type: ErrorResponseDto, description: 'The admin API is read-
  * global pipes and filters are, so the API answers the same in any application.
  */
 @ApiTags(DUREX_ADMIN_API_TAG)
-@ApiExtraModels(CommandRateDto)
+@ApiExtraModels(CommandRateDto, CommandClusterLimitDto)
 @ApiBadRequestResponse(INVALID)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The executor is stopping or storage is closed.' })
 @UsePipes(DurexAdminValidationPipe)
@@ -165,7 +165,7 @@ export class DurexAdminController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Queue and executor statistics', description: 'Counts by status and by name, queue size, workers, running attempts, rate limits.' })
+  @ApiOperation({ summary: 'Queue and executor statistics', description: 'Counts by status and by name, queue size, workers, running attempts, per-process and cluster-wide limits with their usage.' })
   @ApiOkResponse({ type: StatsResponseDto })
   stats(): Promise<StatsResponseDto> {
     return this.executor.stats();
