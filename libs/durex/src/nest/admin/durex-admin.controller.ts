@@ -27,6 +27,7 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Status } from '../../core/status.js';
 import { Executor } from '../../engine/executor.js';
@@ -208,7 +209,12 @@ export class DurexAdminController {
 export function createDurexAdminController(path: string, guard: DurexAdminGuard | undefined): Type<DurexAdminController> {
   @Controller(path)
   class MountedDurexAdminController extends DurexAdminController {}
-  if (guard) UseGuards(guard)(MountedDurexAdminController);
+  if (guard) {
+    UseGuards(guard)(MountedDurexAdminController);
+    // A guard answers 401 by throwing UnauthorizedException (no or bad credentials) and 403 by returning false.
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'The guard found no valid credentials.' })(MountedDurexAdminController);
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The guard refused the request.' })(MountedDurexAdminController);
+  }
   // Nest logs the controller by class name when it maps the routes; keep the familiar one.
   Object.defineProperty(MountedDurexAdminController, 'name', { value: DurexAdminController.name });
   return MountedDurexAdminController;
