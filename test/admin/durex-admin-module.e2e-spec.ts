@@ -154,10 +154,31 @@ describe('DurexAdminModule', () => {
       expect(parameters).toEqual(expect.arrayContaining(['limit', 'offset', 'status', 'name', 'tag', 'correlationId', 'parentId', 'createdAfter', 'createdBefore', 'q', 'orderBy', 'order']));
       expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(['200', '400']));
       const cancel = document.paths['/ops/durex/commands/{id}/cancel']!.post!;
-      expect(Object.keys(cancel.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
+      expect(Object.keys(cancel.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409']));
+      // Behind a guard every route, reads included, may answer 401 and 403.
+      const stats = document.paths['/ops/durex/stats']!.get!;
+      expect(Object.keys(stats.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
+      expect(stats.responses['401']).toMatchObject({ description: 'The guard found no valid credentials.' });
       expect(Object.keys(document.components?.schemas ?? {})).toEqual(
-        expect.arrayContaining(['InstanceResponseDto', 'InstancePageDto', 'EnqueueCommandDto', 'StatsResponseDto', 'ErrorResponseDto', 'CommandRateDto']),
+        expect.arrayContaining([
+          'InstanceResponseDto',
+          'InstancePageDto',
+          'EnqueueCommandDto',
+          'StatsResponseDto',
+          'ErrorResponseDto',
+          'CommandRateDto',
+          'ClusterLimitsDto',
+          'CommandClusterLimitDto',
+          'RateWindowDto',
+        ]),
       );
+    });
+
+    it('documents no guard responses when the admin API has no guard', async () => {
+      running = await createAdminApp();
+      const document = SwaggerModule.createDocument(running.app, new DocumentBuilder().setTitle('ops').build());
+      expect(Object.keys(document.paths['/durex/stats']!.get!.responses).sort()).toEqual(['200', '400', '503']);
+      expect(Object.keys(document.paths['/durex/commands']!.post!.responses).sort()).toEqual(['201', '400', '403', '409', '503']);
     });
   });
 });

@@ -200,8 +200,9 @@ describe.each(STORAGE_KINDS)('DurexAdminModule on %s storage', (kind) => {
         workerCount: 4,
         running: 0,
         byName: { later: 2, succeeds: 1 },
-        rateLimit: { globalLimit: 0, globalCurrent: 0 },
       });
+      expect(body.rateLimit).toEqual({ globalLimit: 0, globalCurrent: 0, commands: {} });
+      expect(body.clusterLimits).toEqual({ commands: {}, concurrencyKeyLimit: 1 });
       expect(body.byStatus).toMatchObject({ PENDING: 2, COMPLETED: 1, DEAD_LETTER: 0 });
     });
   });

@@ -1,3 +1,4 @@
+import { DurexClient } from 'nestjs-durex';
 import request from 'supertest';
 import { anOrder, placeOrder, SAMPLE_DATABASES, type SampleApp, startSampleApp, TEST_ENV, waitForOrder, workflowSettled } from './sample-app.js';
 
@@ -47,10 +48,22 @@ describe.each(SAMPLE_DATABASES)('the operations surface of the sample on %s', (d
       status: 'ok',
       info: { database: { status: 'up' }, durex: { status: 'up', storage: 'up', executor: 'running' } },
     });
+    // The queue size gauge is measured every metricsInterval and at each stats(): a delayed email
+    // waits in the queue, and stats() measures it now rather than in five seconds.
+    const client = sample.app.get(DurexClient);
+    const email = { orderId: id, messageKey: `${id}:later`, to: 'ops@example.com', subject: 'later', body: 'later' };
+    await client.add({ name: 'sendOrderEmail', data: email, delay: 3_600_000 });
+    expect((await client.stats()).queueSize).toBe(1);
+
     const metrics = await request(server).get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.text).toContain('durex_commands_started_total{command="validateOrder"} 1');
+    expect(metrics.text).toContain('durex_commands_started_total{command="sendOrderEmail"} 2');
     expect(metrics.text).toContain('durex_commands_completed_total{command="validateOrder"} 1');
     expect(metrics.text).toContain('durex_commands_completed_total{command="sendOrderEmail"} 2');
+    expect(metrics.text).toContain('durex_command_duration_seconds_count{command="validateOrder"} 1');
+    expect(metrics.text).toContain('durex_command_duration_seconds_count{command="sendOrderEmail"} 2');
+    expect(metrics.text).toMatch(/^durex_queue_size 1$/m);
   });
 
   it('describes the orders API and the admin API in its OpenAPI document', async () => {

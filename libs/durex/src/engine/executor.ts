@@ -12,7 +12,7 @@ import type { Instance } from '../core/instance.js';
 import type { CommandData } from '../core/json.js';
 import { assertCommandName, type Spec } from '../core/spec.js';
 import { ACTIVE_STATUSES, ALL_STATUSES, Status } from '../core/status.js';
-import type { DurexStorage, InstanceQuery, Transition } from '../storage/storage.interface.js';
+import type { DurexStorage, InstanceQuery, RateWindow, Transition } from '../storage/storage.interface.js';
 import { cleanupOnce, createCleanup } from './cleanup.js';
 import type { ExecuteFn } from './command-context.js';
 import { type ExecutorOptions, resolveExecutorOptions, type ResolvedExecutorOptions } from './executor-options.js';
@@ -67,7 +67,31 @@ export interface ExecutorStats {
   workerCount: number;
   /** Attempts executing in this process now. */
   running: number;
+  /** This process's concurrency limiter (`rateLimits`, `globalRateLimit`): its limits and the slots held now. */
   rateLimit: RateLimitStats;
+  /** The cluster-wide limits (`concurrency`, `rateLimit`, `concurrencyKeyLimit`) as this process applies them. */
+  clusterLimits: ClusterLimitStats;
+}
+
+/** The cluster-wide limits of one command name, and how many of its slots are held now. @publicApi */
+export interface CommandClusterLimitStats {
+  /** Most instances STARTED at once across every process; null when the command has only a rate limit. */
+  concurrency: number | null;
+  /** Most starts in any window of `per` ms across every process; null when the command has only a concurrency limit. */
+  rateLimit: RateWindow | null;
+  /**
+   * Instances of the command STARTED now, in every process sharing the storage: what `concurrency`
+   * counts. The starts within the rate window are not counted here.
+   */
+  running: number;
+}
+
+/** The cluster-wide limits this executor claims under. @publicApi */
+export interface ClusterLimitStats {
+  /** Every command name with a cluster-wide limit: the executor's options first, then the command's own. */
+  commands: Record<string, CommandClusterLimitStats>;
+  /** Most instances holding one `concurrencyKey` STARTED at once, whatever their commands. */
+  concurrencyKeyLimit: number;
 }
 
 const PAGE = 500;
@@ -297,7 +321,21 @@ export class Executor {
 
   /** Counts by status and name, with this executor's live figures. */
   async stats(): Promise<ExecutorStats> {
-    const [counted, byName] = await Promise.all([this.storage.countBy('status'), this.storage.countBy('name')]);
+    // The options may limit names this process does not handle: other processes on the storage do.
+    const names = [...new Set([...this.registry.names(), ...Object.keys(this.options.concurrency), ...Object.keys(this.options.rateLimit)])].sort();
+    const limits = this.registry.clusterLimits(names, this.options);
+    const limited = names.filter((name) => limits.concurrency[name] !== undefined || limits.rate[name] !== undefined);
+    const [counted, byName, startedByName] = await Promise.all([
+      this.storage.countBy('status'),
+      this.storage.countBy('name'),
+      limited.length ? this.storage.countBy('name', { status: Status.STARTED }) : Promise.resolve<Record<string, number>>({}),
+    ]);
+    const clusterCommands = Object.fromEntries(
+      limited.map((name) => [
+        name,
+        { concurrency: limits.concurrency[name] ?? null, rateLimit: limits.rate[name] ?? null, running: startedByName[name] ?? 0 },
+      ]),
+    );
     const byStatus = Object.fromEntries(ALL_STATUSES.map((status) => [status, counted[status] ?? 0])) as Record<Status, number>;
     this.options.metrics.queueSize(byStatus.PENDING);
     return {
@@ -316,6 +354,7 @@ export class Executor {
       workerCount: this.options.parallelism,
       running: this.pool.size,
       rateLimit: this.options.rateLimiter.stats(),
+      clusterLimits: { commands: clusterCommands, concurrencyKeyLimit: this.options.concurrencyKeyLimit },
     };
   }
 

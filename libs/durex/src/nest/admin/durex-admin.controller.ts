@@ -27,6 +27,7 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Status } from '../../core/status.js';
 import { Executor } from '../../engine/executor.js';
@@ -46,7 +47,7 @@ import { InstanceResponseDto } from './dto/instance-response.dto.js';
 import { ListCommandsQueryDto } from './dto/list-commands-query.dto.js';
 import { PageQueryDto } from './dto/page-query.dto.js';
 import { PurgeDlqQueryDto } from './dto/purge-dlq-query.dto.js';
-import { CommandRateDto, StatsResponseDto } from './dto/stats-response.dto.js';
+import { CommandClusterLimitDto, CommandRateDto, StatsResponseDto } from './dto/stats-response.dto.js';
 import { ThroughputQueryDto } from './dto/throughput-query.dto.js';
 import { ThroughputResponseDto } from './dto/throughput-response.dto.js';
 import { countThroughput } from './durex-admin.throughput.js';
@@ -64,7 +65,7 @@ const READ_ONLY = { type: ErrorResponseDto, description: 'The admin API is read-
  * global pipes and filters are, so the API answers the same in any application.
  */
 @ApiTags(DUREX_ADMIN_API_TAG)
-@ApiExtraModels(CommandRateDto)
+@ApiExtraModels(CommandRateDto, CommandClusterLimitDto)
 @ApiBadRequestResponse(INVALID)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The executor is stopping or storage is closed.' })
 @UsePipes(DurexAdminValidationPipe)
@@ -165,7 +166,7 @@ export class DurexAdminController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Queue and executor statistics', description: 'Counts by status and by name, queue size, workers, running attempts, rate limits.' })
+  @ApiOperation({ summary: 'Queue and executor statistics', description: 'Counts by status and by name, queue size, workers, running attempts, per-process and cluster-wide limits with their usage.' })
   @ApiOkResponse({ type: StatsResponseDto })
   stats(): Promise<StatsResponseDto> {
     return this.executor.stats();
@@ -208,7 +209,12 @@ export class DurexAdminController {
 export function createDurexAdminController(path: string, guard: DurexAdminGuard | undefined): Type<DurexAdminController> {
   @Controller(path)
   class MountedDurexAdminController extends DurexAdminController {}
-  if (guard) UseGuards(guard)(MountedDurexAdminController);
+  if (guard) {
+    UseGuards(guard)(MountedDurexAdminController);
+    // A guard answers 401 by throwing UnauthorizedException (no or bad credentials) and 403 by returning false.
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'The guard found no valid credentials.' })(MountedDurexAdminController);
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The guard refused the request.' })(MountedDurexAdminController);
+  }
   // Nest logs the controller by class name when it maps the routes; keep the familiar one.
   Object.defineProperty(MountedDurexAdminController, 'name', { value: DurexAdminController.name });
   return MountedDurexAdminController;

@@ -11,7 +11,14 @@ export { InstanceEventDto, InstanceResponseDto } from './dto/instance-response.d
 export { ADMIN_ORDER_FIELDS, type AdminOrderField, ListCommandsQueryDto } from './dto/list-commands-query.dto.js';
 export { PageQueryDto } from './dto/page-query.dto.js';
 export { PurgeDlqQueryDto } from './dto/purge-dlq-query.dto.js';
-export { CommandRateDto, RateLimitDto, StatsResponseDto } from './dto/stats-response.dto.js';
+export {
+  ClusterLimitsDto,
+  CommandClusterLimitDto,
+  CommandRateDto,
+  RateLimitDto,
+  RateWindowDto,
+  StatsResponseDto,
+} from './dto/stats-response.dto.js';
 export { ThroughputQueryDto } from './dto/throughput-query.dto.js';
 export { ThroughputBucketDto, ThroughputResponseDto } from './dto/throughput-response.dto.js';
 export * from './interfaces/durex-admin-module-options.interface.js';
