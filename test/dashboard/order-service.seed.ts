@@ -92,8 +92,10 @@ class SendEmailCommand implements CommandHandler {
 @Command('syncInventory', { retries: 1, backoff: constantBackoff(20) })
 class SyncInventoryCommand implements CommandHandler {
   constructor(private readonly warehouse: Warehouse) {}
-  execute(): void {
+  async execute(): Promise<void> {
     if (!this.warehouse.healthy) throw new Error('warehouse API answered 503 Service Unavailable');
+    // A full sync takes a visible moment, so a page can show the replayed run before it completes.
+    await work(1_500);
   }
 }
 
@@ -138,8 +140,12 @@ export interface SeededDatabase {
   failedOrder: { correlationId: string; chargeId: string };
   /** A dead-lettered syncInventory, replayable once the warehouse is healthy. */
   deadLetterId: string;
-  /** A delayed generateReport, cancellable. */
+  /** A delayed generateReport, cancellable from the list. */
   pendingId: string;
+  /** Another delayed generateReport, cancellable from its own page. */
+  weeklyId: string;
+  /** The tag of two delayed generateReports, cancellable together. */
+  monthEndTag: string;
 }
 
 /** Seeds the database through the running application; resolves once everything has settled. */
@@ -158,7 +164,8 @@ export async function seedOrderService(client: DurexClient, executor: Executor):
   await client.add(order('1042', DECLINED_CARD));
   const deadLetter = await client.add({ name: 'syncInventory', data: { warehouse: 'AMS-2', skus: 1_840 }, tags: ['inventory'] });
   const pending = await client.add({ name: 'generateReport', data: { report: 'daily-sales', day: '2026-03-01' }, delay: 3_600_000, tags: ['nightly'] });
-  await client.add({ name: 'generateReport', data: { report: 'weekly-returns' }, delay: 7_200_000, tags: ['nightly'] });
+  const weekly = await client.add({ name: 'generateReport', data: { report: 'weekly-returns' }, delay: 7_200_000, tags: ['nightly'] });
+  for (const report of ['month-end-close', 'month-end-payroll']) await client.add({ name: 'generateReport', data: { report }, delay: 86_400_000, tags: ['month-end'] });
   const cancelled = await client.add({ name: 'generateReport', data: { report: 'stock-valuation' }, delay: 3_600_000, tags: ['nightly'] });
   await client.cancel(cancelled.id);
   await client.add({ name: 'sendEmail', data: { to: 'grace@example.com', template: 'quote' }, delay: 150, deadline: 50 });
@@ -172,7 +179,7 @@ export async function seedOrderService(client: DurexClient, executor: Executor):
   await waitFor(async () => (await client.get(deadLetter.id)).status === Status.DEAD_LETTER, { description: 'syncInventory dead-lettered' });
   await waitFor(async () => (await client.find({ status: [Status.EXPIRED, Status.REPEATING, Status.STARTED] })).length === 3, { description: 'the expiry, repeat and long run' });
   const [charge] = await client.find({ correlationId: 'order-1042', name: 'chargeCard' });
-  return { failedOrder: { correlationId: 'order-1042', chargeId: charge!.id }, deadLetterId: deadLetter.id, pendingId: pending.id };
+  return { failedOrder: { correlationId: 'order-1042', chargeId: charge!.id }, deadLetterId: deadLetter.id, pendingId: pending.id, weeklyId: weekly.id, monthEndTag: 'month-end' };
 }
 
 /** Command names of the past hour, weighted as the service runs them. */

@@ -3,16 +3,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createTypeOrmStorage, Status } from 'nestjs-durex';
+import { createTypeOrmStorage, type DurexStorage, Status } from 'nestjs-durex';
 import { AppModule } from '../../apps/dashboard/src/app.module.js';
-import { loadDashboardConfig } from '../../apps/dashboard/src/dashboard.config.js';
+import { type Env, loadDashboardConfig } from '../../apps/dashboard/src/dashboard.config.js';
 import { CapturingLogger } from '../admin/http-app.js';
 import { makeInstance } from '../support/instances.js';
+import { openTestStorage, postgresSchemaFor, postgresUrl } from '../support/storages.js';
+
+/** A database another service filled, the environment that points the dashboard at it, and its disposal. */
+interface ServiceDatabase {
+  env: Env;
+  storage: DurexStorage;
+  dispose(): Promise<void>;
+}
+
+/** The service's database on each storage the standalone dashboard opens, through the variables an operator sets. */
+const SERVICE_DATABASES: Record<'sqlite' | 'postgres', (testId: string) => Promise<ServiceDatabase>> = {
+  sqlite: async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'durex-dashboard-app-'));
+    const database = join(directory, 'durex.db');
+    const storage = await createTypeOrmStorage({ type: 'sqlite', database });
+    return { env: { DUREX_DB: database }, storage, dispose: () => rm(directory, { recursive: true, force: true }) };
+  },
+  postgres: async (testId) => {
+    const { storage, dispose } = await openTestStorage('postgres', testId);
+    return { env: { DATABASE_URL: postgresUrl(), DUREX_SCHEMA: postgresSchemaFor(testId) }, storage, dispose };
+  },
+};
 
 describe('apps/dashboard', () => {
   describe('configuration', () => {
+    /** The configuration, as if every SQLite file named existed. */
+    const configFor = (env: Env) => loadDashboardConfig(env, () => true);
+
     it('opens ./durex.db on the loopback interface, port 3001, without a password, by default', () => {
-      expect(loadDashboardConfig({})).toEqual({
+      expect(configFor({})).toEqual({
         port: 3001,
         host: '127.0.0.1',
         storage: { type: 'sqlite', database: join(process.cwd(), 'durex.db') },
@@ -22,17 +47,31 @@ describe('apps/dashboard', () => {
     });
 
     it('takes PostgreSQL from DATABASE_URL, and listens on every interface once a password protects it', () => {
-      const config = loadDashboardConfig({ DATABASE_URL: 'postgres://ops@db/app', DUREX_DB: 'ignored.db', DUREX_DASHBOARD_PASSWORD: 's3cret', PORT: '8080', DUREX_DASHBOARD_TITLE: 'Orders' });
+      const config = configFor({ DATABASE_URL: 'postgres://ops@db/app', DUREX_DB: 'ignored.db', DUREX_DASHBOARD_PASSWORD: 's3cret', PORT: '8080', DUREX_DASHBOARD_TITLE: 'Orders' });
       expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', storage: { type: 'postgres', url: 'postgres://ops@db/app' }, credentials: { user: 'admin', password: 's3cret' }, title: 'Orders' });
+      expect(configFor({ DATABASE_URL: 'postgres://ops@db/app', DUREX_SCHEMA: 'orders' }).storage).toEqual({ type: 'postgres', url: 'postgres://ops@db/app', schema: 'orders' });
+    });
+
+    it('refuses a SQLite file that does not exist instead of creating an empty database', async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'durex-dashboard-config-'));
+      try {
+        const database = join(directory, 'typo.db');
+        expect(() => loadDashboardConfig({ DUREX_DB: database })).toThrow(
+          `No durex database at ${database} (DUREX_DB). The dashboard opens the database your services write and never creates one: set DUREX_DB to their SQLite file, or DATABASE_URL to their PostgreSQL.`,
+        );
+        expect(() => loadDashboardConfig({}, (path) => path !== join(process.cwd(), 'durex.db'))).toThrow(`No durex database at ${join(process.cwd(), 'durex.db')} (the default when DUREX_DB is not set).`);
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
     });
 
     it('refuses a port that is not one, naming the variable', () => {
-      expect(() => loadDashboardConfig({ PORT: 'http' })).toThrow('PORT must be a TCP port number (0 to 65535), got "http"');
+      expect(() => configFor({ PORT: 'http' })).toThrow('PORT must be a TCP port number (0 to 65535), got "http"');
     });
   });
 
-  describe('serving a database that other services fill', () => {
-    let directory: string;
+  describe.each(['sqlite', 'postgres'] as const)('serving a %s database that other services fill', (kind) => {
+    let database: ServiceDatabase;
     let app: INestApplication;
     let origin: string;
     const dead = makeInstance({ name: 'chargeCard', status: Status.DEAD_LETTER, attempt: 1, error: 'card declined', completedAt: new Date() });
@@ -40,15 +79,14 @@ describe('apps/dashboard', () => {
     const authorization = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`;
 
     beforeAll(async () => {
-      directory = await mkdtemp(join(tmpdir(), 'durex-dashboard-app-'));
-      const database = join(directory, 'durex.db');
+      database = await SERVICE_DATABASES[kind](`standalone dashboard on ${kind}`);
       // Another service's executor wrote these; the dashboard has no handler for either.
-      const storage = await createTypeOrmStorage({ type: 'sqlite', database });
-      await storage.migrate();
-      await storage.insert([dead, waiting]);
-      await storage.close();
+      await database.storage.migrate();
+      await database.storage.insert([dead, waiting]);
+      await database.storage.close();
 
-      const config = loadDashboardConfig({ DUREX_DB: database, DUREX_DASHBOARD_USER: 'ops', DUREX_DASHBOARD_PASSWORD: 's3cret' });
+      const config = loadDashboardConfig({ ...database.env, DUREX_DASHBOARD_USER: 'ops', DUREX_DASHBOARD_PASSWORD: 's3cret' });
+      expect(config.storage.type).toBe(kind);
       const module = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
       app = module.createNestApplication({ logger: new CapturingLogger() });
       await app.listen(0, '127.0.0.1');
@@ -57,7 +95,7 @@ describe('apps/dashboard', () => {
 
     afterAll(async () => {
       await app?.close();
-      await rm(directory, { recursive: true, force: true });
+      await database?.dispose();
     });
 
     const call = (method: string, path: string, auth = true) =>

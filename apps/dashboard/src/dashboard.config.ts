@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Environment variables as the dashboard reads them. */
@@ -19,26 +20,47 @@ export interface DashboardConfig {
    * machine by accident.
    */
   host: string;
-  /** PostgreSQL when `DATABASE_URL` is set, else the SQLite file `DUREX_DB` (default ./durex.db). */
-  storage: { type: 'postgres'; url: string } | { type: 'sqlite'; database: string };
+  /**
+   * PostgreSQL when `DATABASE_URL` is set (in the schema `DUREX_SCHEMA`, when the services use one),
+   * else the SQLite file `DUREX_DB` (default ./durex.db), which must exist.
+   */
+  storage: { type: 'postgres'; url: string; schema?: string } | { type: 'sqlite'; database: string };
   /** `DUREX_DASHBOARD_PASSWORD` (and `DUREX_DASHBOARD_USER`, default `admin`): HTTP Basic authentication. */
   credentials: Credentials | undefined;
   /** `DUREX_DASHBOARD_TITLE`, the name in the page's header, default `durex`. */
   title: string;
 }
 
-/** Reads the configuration; a malformed value stops the dashboard at startup, naming the variable. */
-export function loadDashboardConfig(env: Env = process.env): DashboardConfig {
+/**
+ * Reads the configuration; a malformed value, or a SQLite file that is not there, stops the dashboard
+ * at startup, naming the variable. `exists` tells whether a file exists.
+ */
+export function loadDashboardConfig(env: Env = process.env, exists: (path: string) => boolean = existsSync): DashboardConfig {
   const text = (name: string) => env[name]?.trim() || undefined;
   const password = text('DUREX_DASHBOARD_PASSWORD');
   const url = text('DATABASE_URL');
+  const schema = text('DUREX_SCHEMA');
   return {
     port: port(text('PORT')),
     host: text('HOST') ?? (password ? '0.0.0.0' : '127.0.0.1'),
-    storage: url ? { type: 'postgres', url } : { type: 'sqlite', database: resolve(text('DUREX_DB') ?? 'durex.db') },
+    storage: url ? { type: 'postgres', url, ...(schema ? { schema } : {}) } : { type: 'sqlite', database: sqliteFile(text('DUREX_DB'), exists) },
     credentials: password ? { user: text('DUREX_DASHBOARD_USER') ?? 'admin', password } : undefined,
     title: text('DUREX_DASHBOARD_TITLE') ?? 'durex',
   };
+}
+
+/**
+ * The SQLite database to open. A missing file is refused: opening it would create an empty database
+ * and show an empty dashboard, when the operator most likely mistyped the path.
+ */
+function sqliteFile(raw: string | undefined, exists: (path: string) => boolean): string {
+  const database = resolve(raw ?? 'durex.db');
+  if (!exists(database)) {
+    throw new Error(
+      `No durex database at ${database} (${raw ? 'DUREX_DB' : 'the default when DUREX_DB is not set'}). The dashboard opens the database your services write and never creates one: set DUREX_DB to their SQLite file, or DATABASE_URL to their PostgreSQL.`,
+    );
+  }
+  return database;
 }
 
 function port(raw: string | undefined): number {

@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
 
   const { port } = app.getHttpServer().address() as { port: number };
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
-  const database = config.storage.type === 'sqlite' ? `SQLite file ${config.storage.database}` : 'PostgreSQL (DATABASE_URL)';
+  const database = config.storage.type === 'sqlite' ? `SQLite file ${config.storage.database}` : `PostgreSQL (DATABASE_URL), schema ${config.storage.schema ?? 'public'}`;
   const logger = new Logger('DurexDashboard');
   logger.log(`Serving ${database} on ${config.host}:${port}${config.credentials ? `, for user ${config.credentials.user}` : ''}`);
   logger.log(`Dashboard  http://${host}:${port}/${DASHBOARD_PATH}/`);

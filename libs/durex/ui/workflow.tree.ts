@@ -14,11 +14,17 @@ export interface WorkflowInstance {
   createdAt: string;
 }
 
+/** What the tree needs of a history event. */
+export interface WorkflowEvent {
+  type: string;
+  timestamp: string;
+}
+
 /**
  * How an instance came to be, read from its parent:
  * - `root`: it has no parent in this workflow;
  * - `step`: the next command of its parent's sequence;
- * - `compensation`: created while its parent failed, by the parent's Recover handler;
+ * - `compensation`: created in an attempt of its parent that failed, by the parent's Recover handler;
  * - `expiry`: created when its parent's deadline passed, by the parent's Expired handler;
  * - `spawn`: any other child (`Result.spawn` or `Result.next`).
  */
@@ -31,13 +37,35 @@ export interface WorkflowNode<T extends WorkflowInstance> {
   children: WorkflowNode<T>[];
 }
 
-/** The tree of `instances`: every instance appears once, under its parent when the parent is among them. */
-export function buildWorkflowTree<T extends WorkflowInstance>(instances: readonly T[]): WorkflowNode<T>[] {
+/** The events that end an attempt, each ending the one in which the children before it were created. */
+const ATTEMPT_ENDS = new Set(['completed', 'failed', 'expired', 'repeating', 'retrying', 'cancelled']);
+
+/**
+ * The parents whose histories {@link buildWorkflowTree} needs: those with a child that is not the
+ * next step of their sequence, which may be a compensation or an expiry child. A parent's current
+ * status cannot tell: a replayed parent that failed once may have completed since.
+ */
+export function parentsToExplain(instances: readonly WorkflowInstance[]): string[] {
+  const byId = new Map(instances.map((instance) => [instance.id, instance]));
+  const parents = new Set<string>();
+  for (const child of instances) {
+    const parent = child.parentId === null ? undefined : byId.get(child.parentId);
+    if (parent && parent.sequence[0] !== child.name) parents.add(parent.id);
+  }
+  return [...parents];
+}
+
+/**
+ * The tree of `instances`: every instance appears once, under its parent when the parent is among
+ * them. `histories` holds the history of each parent {@link parentsToExplain} named; a parent without
+ * one has its children placed by their names alone.
+ */
+export function buildWorkflowTree<T extends WorkflowInstance>(instances: readonly T[], histories: ReadonlyMap<string, readonly WorkflowEvent[]>): WorkflowNode<T>[] {
   const byId = new Map(instances.map((instance) => [instance.id, instance]));
   const nodes = new Map<string, WorkflowNode<T>>();
   for (const instance of instances) {
     const parent = instance.parentId === null ? undefined : byId.get(instance.parentId);
-    nodes.set(instance.id, { instance, relation: parent ? relationTo(parent, instance) : 'root', children: [] });
+    nodes.set(instance.id, { instance, relation: parent ? relationTo(parent, instance, histories.get(parent.id)) : 'root', children: [] });
   }
   const roots: WorkflowNode<T>[] = [];
   for (const node of [...nodes.values()].sort((a, b) => byCreation(a.instance, b.instance))) {
@@ -47,9 +75,12 @@ export function buildWorkflowTree<T extends WorkflowInstance>(instances: readonl
   return roots;
 }
 
-function relationTo(parent: WorkflowInstance, child: WorkflowInstance): Relation {
-  if (parent.status === 'FAILED' || parent.status === 'DEAD_LETTER') return 'compensation';
-  if (parent.status === 'EXPIRED') return 'expiry';
+/** Decided by how the parent's attempt that created the child ended: the first attempt end at or after the child's creation. */
+function relationTo(parent: WorkflowInstance, child: WorkflowInstance, history: readonly WorkflowEvent[] = []): Relation {
+  const created = Date.parse(child.createdAt);
+  const end = history.find((event) => ATTEMPT_ENDS.has(event.type) && Date.parse(event.timestamp) >= created);
+  if (end?.type === 'failed') return 'compensation';
+  if (end?.type === 'expired') return 'expiry';
   if (parent.sequence[0] === child.name) return 'step';
   return 'spawn';
 }
