@@ -27,7 +27,7 @@ export interface StorageHooks {
   /**
    * After a state change was stored: a transition whose guard held, and each instance a claim moved to
    * STARTED (the reference's executor saves that move through `Update`, so its `AfterUpdate` sees it).
-   * A claim is reported as the transition it amounts to: guarded by the statuses it was claimed from,
+   * A claim is reported as the transition it amounts to: guarded by the statuses a claim takes from,
    * patched to STARTED with its attempt, start time and lease, with its STARTED event.
    */
   afterUpdate?(transition: Transition): void;
