@@ -1,27 +1,35 @@
 /**
  * Every runnable example of the Go reference's documentation, ported to TypeScript, with the output
- * the reference documents. Each example prints through `print` instead of fmt.Println.
+ * the reference documents, on every storage. Each example prints through `print` instead of
+ * fmt.Println.
  */
-import { Executor, type Middleware, MemoryStorage, Result } from 'nestjs-durex';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type CommandDefinition, type Instance, type Middleware, Result } from 'nestjs-durex';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useExecutors } from './support/executor-harness.js';
+import { STORAGE_KINDS } from './support/storages.js';
 import { waitFor } from './support/wait-for.js';
 
-describe('reference examples', () => {
+/** The reference's GreetCommand: a command object, registered whole as Go's `executor.Register(&GreetCommand{})` does. */
+class GreetCommand implements CommandDefinition {
+  readonly name = 'greet';
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  execute(cmd: Instance): void {
+    this.print(`Hello, ${cmd.getString('name')}!`);
+  }
+}
+
+describe.each(STORAGE_KINDS)('reference examples on %s', (kind) => {
+  const { executor } = useExecutors(kind);
   let output: string[];
-  let executor: Executor;
   const print = (line: string) => output.push(line);
 
-  function newExecutor(options: ConstructorParameters<typeof Executor>[1] = {}): Executor {
-    output = [];
-    executor = new Executor(new MemoryStorage(), { pollInterval: 50, ...options });
-    return executor;
-  }
-
-  afterEach(() => executor.stop());
+  beforeEach(() => void (output = []));
 
   it('package example: greet', async () => {
-    const ex = newExecutor({ parallelism: 4, defaultRetries: 3 });
-    ex.handle('greet', (cmd) => void print(`Hello, ${cmd.getString('name')}!`));
+    const ex = await executor({ parallelism: 4, defaultRetries: 3 });
+    ex.register(new GreetCommand(print));
     await ex.start();
     await ex.add({ name: 'greet', data: { name: 'World' } });
     await waitFor(() => output.length === 1);
@@ -29,8 +37,8 @@ describe('reference examples', () => {
   });
 
   it('Executor.Add', async () => {
-    const ex = newExecutor();
-    ex.handle('greet', (cmd) => void print(`Hello, ${cmd.getString('name')}!`));
+    const ex = await executor();
+    ex.register(new GreetCommand(print));
     await ex.start();
     const instance = await ex.add({ name: 'greet', data: { name: 'Alice' } });
     print(`Added command: ${instance.name}`);
@@ -39,8 +47,8 @@ describe('reference examples', () => {
   });
 
   it('Executor.Add with retries and delay', async () => {
-    const ex = newExecutor();
-    ex.handle('greet', (cmd) => void print(`Hello, ${cmd.getString('name')}!`));
+    const ex = await executor();
+    ex.register(new GreetCommand(print));
     await ex.start();
     const instance = await ex.add({ name: 'greet', data: { name: 'Bob' }, retries: 3, delay: 1_000 });
     expect([instance.retries, instance.readyAt.getTime() - instance.createdAt.getTime()]).toEqual([3, 1_000]);
@@ -48,8 +56,8 @@ describe('reference examples', () => {
   });
 
   it('Executor.Add with tags', async () => {
-    const ex = newExecutor();
-    ex.handle('greet', (cmd) => void print(`Hello, ${cmd.getString('name')}!`));
+    const ex = await executor();
+    ex.register(new GreetCommand(print));
     await ex.start();
     const instance = await ex.add({ name: 'greet', data: { name: 'Charlie' }, tags: ['priority:high', 'batch:123'] });
     await waitFor(() => output.length === 1);
@@ -58,7 +66,7 @@ describe('reference examples', () => {
   });
 
   it('Executor.HandleFunc', async () => {
-    const ex = newExecutor();
+    const ex = await executor();
     ex.handle('sendEmail', (cmd) => void print(`Sending email to ${cmd.getString('to')}: ${cmd.getString('subject')}`));
     await ex.start();
     await ex.add({ name: 'sendEmail', data: { to: 'user@example.com', subject: 'Welcome!' } });
@@ -67,7 +75,7 @@ describe('reference examples', () => {
   });
 
   it('Instance.ContinueSequence', async () => {
-    const ex = newExecutor();
+    const ex = await executor();
     ex.handle('validate', (cmd) => {
       print('Validating order');
       cmd.set('validated', true);
@@ -88,7 +96,7 @@ describe('reference examples', () => {
       print(`Finished: ${ctx.instance.name}`);
       return result;
     };
-    const ex = newExecutor({ middleware: [logging] });
+    const ex = await executor({ middleware: [logging] });
     ex.handle('task', () => void print('Executing task'));
     await ex.start();
     await ex.add({ name: 'task' });
@@ -97,7 +105,7 @@ describe('reference examples', () => {
   });
 
   it('Next', async () => {
-    const ex = newExecutor();
+    const ex = await executor();
     ex.handle('step1', () => (print('Step 1 complete'), Result.next({ name: 'step2', data: { from: 'step1' } })));
     ex.handle('step2', () => (print('Step 2 complete'), Result.empty()));
     await ex.start();
@@ -107,7 +115,7 @@ describe('reference examples', () => {
   });
 
   it('Repeat', async () => {
-    const ex = newExecutor();
+    const ex = await executor();
     let count = 0;
     ex.handle('heartbeat', () => {
       count++;
@@ -121,7 +129,7 @@ describe('reference examples', () => {
   });
 
   it('Spawn', async () => {
-    const ex = newExecutor();
+    const ex = await executor();
     ex.handle('fanOut', () => Result.spawn(...['a', 'b', 'c'].map((item) => ({ name: 'process', data: { item } }))));
     ex.handle('process', (cmd) => void print(`Processing: ${cmd.getString('item')}`));
     await ex.start();

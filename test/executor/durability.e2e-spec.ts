@@ -1,4 +1,4 @@
-import { CommandAbortedError, EventType, HookedStorage, Result, Status } from 'nestjs-durex';
+import { CommandAbortedError, EventType, Result, Status } from 'nestjs-durex';
 import { describe, expect, it } from 'vitest';
 import { delay, useExecutors } from '../support/executor-harness.js';
 import { STORAGE_KINDS } from '../support/storages.js';
@@ -216,25 +216,5 @@ describe.each(STORAGE_KINDS)('executor durability on %s', (kind) => {
     const added = await producer.add({ name: 'report', data: { month: '2026-11' } });
     await waitFor(async () => (await producer.get(added.id)).status === Status.COMPLETED);
     expect(ran).toBe('2026-11');
-  });
-
-  it('calls storage hooks after creates, updates and deletes', async () => {
-    const events: string[] = [];
-    const hooked = new HookedStorage(await storage(), {
-      afterCreate: (i) => events.push(`create:${i.name}`),
-      afterUpdate: (t) => events.push(`update:${t.patch.status}`),
-      afterDelete: () => events.push('delete'),
-    });
-    const { Executor } = await import('nestjs-durex');
-    const ex = new Executor(hooked, { pollInterval: 50, stuckRecovery: false, cleanup: false });
-    ex.handle('a', () => Result.next({ name: 'b' }));
-    ex.handle('b', () => undefined);
-    await ex.start();
-    await ex.add({ name: 'a' });
-    await waitFor(() => events.filter((e) => e === 'update:COMPLETED').length === 2);
-    expect(await ex.cleanup()).toBe(0);
-    await ex.stop();
-    await hooked.delete([(await hooked.find({ name: 'a' }))[0]!.id]);
-    expect(events).toEqual(['create:a', 'update:COMPLETED', 'create:b', 'update:COMPLETED', 'delete']);
   });
 });

@@ -42,12 +42,17 @@ export function useExecutors(kind: StorageKind) {
 
   /** A new executor on the test's storage, not started. */
   async function executor(options: ExecutorOptions = {}): Promise<Executor> {
-    const created = new Executor(await storage(), { logger: new MemoryLogger(), ...TEST_DEFAULTS, ...options });
+    return executorOn(await storage(), options);
+  }
+
+  /** A new executor, not started, on a storage of the test's own making (a wrapper of `storage()`). */
+  function executorOn(on: DurexStorage, options: ExecutorOptions = {}): Executor {
+    const created = new Executor(on, { logger: new MemoryLogger(), ...TEST_DEFAULTS, ...options });
     executors.push(created);
     return created;
   }
 
-  return { storage, executor };
+  return { storage, executor, executorOn };
 }
 
 /** Resolves after `ms`; for handlers that must take time, never for waiting on outcomes. */

@@ -116,7 +116,12 @@ export function generateId(): string {
   return generator.generate();
 }
 
-/** Replaces the process-wide generator; an executor's `idGenerator` option takes precedence. @publicApi */
+/**
+ * Replaces the process-wide generator, from the next id on, in executors already made too; an
+ * executor's own `idGenerator` option takes precedence.
+ *
+ * @publicApi
+ */
 export function setIdGenerator(next: IdGenerator): void {
   generator = next;
 }

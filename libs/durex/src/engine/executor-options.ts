@@ -2,7 +2,7 @@ import { type BackoffStrategy, noBackoff } from '../core/backoff.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { InvalidOptionsError } from '../core/errors/invalid-options.error.js';
 import type { Instance } from '../core/instance.js';
-import { getIdGenerator, type IdGenerator } from '../core/ids.js';
+import { generateId, type IdGenerator } from '../core/ids.js';
 import { DEFAULT_PAYLOAD_LIMITS } from '../core/json.js';
 import { assertCommandName } from '../core/spec.js';
 import type { MetricsCollector } from '../metrics/metrics-collector.interface.js';
@@ -39,6 +39,9 @@ export interface CleanupOptions {
   /** Rows deleted per statement, so cleanup never holds long locks. @default 1000 */
   batchSize?: number;
 }
+
+/** Reads the process-wide generator at every id, not once at construction. */
+const PROCESS_WIDE_IDS: IdGenerator = { generate: generateId };
 
 /**
  * How the executor runs (the reference's `With…` options). Durations are milliseconds.
@@ -121,6 +124,11 @@ export interface ExecutorOptions {
   logger?: DurexLogger;
   /** Called after every failed attempt, in addition to the command's Recover handler. */
   errorHandler?: (instance: Instance, error: Error) => void;
+  /**
+   * Makes this executor's instance ids. Without one, each id comes from the process-wide generator
+   * current when it is made, so a later `setIdGenerator()` applies here too (as the reference's
+   * `SetIDGenerator` does). @default the process-wide generator
+   */
   idGenerator?: IdGenerator;
   clock?: Clock;
   /** Largest serialised `data` (and `metadata`), in bytes. @default 1048576 */
@@ -215,6 +223,9 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
   for (const [index, mw] of (options.middleware ?? []).entries()) {
     if (typeof mw !== 'function') throw new InvalidOptionsError(`middleware[${index}]`, 'must be a function');
   }
+  if (options.idGenerator !== undefined && typeof options.idGenerator?.generate !== 'function') {
+    throw new InvalidOptionsError('idGenerator', 'must have a generate() function (use UlidGenerator, SimpleIdGenerator or your own)');
+  }
   if (options.backoff !== undefined && typeof options.backoff?.nextDelay !== 'function') {
     throw new InvalidOptionsError('backoff', 'must have a nextDelay(attempt) function (use exponentialBackoff() and friends)');
   }
@@ -245,7 +256,7 @@ export function resolveExecutorOptions(options: ExecutorOptions = {}): ResolvedE
     commands: options.commands ?? [],
     logger: options.logger ?? consoleLogger,
     errorHandler: options.errorHandler,
-    idGenerator: options.idGenerator ?? getIdGenerator(),
+    idGenerator: options.idGenerator ?? PROCESS_WIDE_IDS,
     clock: options.clock ?? systemClock,
     payloadLimits: { ...DEFAULT_PAYLOAD_LIMITS, maxBytes: options.maxPayloadBytes ?? DEFAULT_PAYLOAD_LIMITS.maxBytes },
     completionBatchDelay: options.completionBatchDelay ?? 0,

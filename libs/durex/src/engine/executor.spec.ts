@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { exponentialBackoff, linearBackoff } from '../core/backoff.js';
+import { constantBackoff, exponentialBackoff, linearBackoff } from '../core/backoff.js';
+import { EventType } from '../core/event.js';
 import { Result } from '../core/result.js';
 import { Status } from '../core/status.js';
 import { MemoryStorage } from '../storage/memory.storage.js';
 import { Executor } from './executor.js';
 import type { ExecutorOptions } from './executor-options.js';
+import { defineCommand } from './handler-registry.js';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -60,6 +62,44 @@ describe('executor timing (fake timers)', () => {
     await ex.add({ name: 'own', retries: 2 });
     await vi.advanceTimersByTimeAsync(300);
     expect(attempts).toEqual([0, 100, 300]);
+  });
+
+  it('runs a defineCommand handler with its spec defaults, its own backoff and its Recover', async () => {
+    interface Charge { orderId: string; cents: number }
+    const ex = create({ backoff: exponentialBackoff({ initial: 60_000 }) });
+    const attempts: number[] = [];
+    const recovered: string[] = [];
+    const charge = defineCommand<Charge>(
+      'charge',
+      (cmd) => {
+        attempts.push(Date.now() - started);
+        throw new Error(`card declined for ${cmd.data.orderId}`);
+      },
+      {
+        retries: 2,
+        priority: 7,
+        tags: ['billing'],
+        timeout: 5_000,
+        backoff: constantBackoff(500),
+        recover: (cmd, error) => {
+          recovered.push(`${cmd.data.cents}: ${error.message}`);
+          return Result.next({ name: 'refund', data: { orderId: cmd.data.orderId } });
+        },
+      },
+    );
+    ex.register(charge).handle('refund', () => undefined);
+    await ex.start();
+    const added = await ex.add({ name: 'charge', data: { orderId: 'o-1', cents: 1200 } });
+    expect([added.retries, added.priority, added.tags, added.timeout]).toEqual([2, 7, ['billing'], 5_000]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect([attempts, recovered]).toEqual([[0, 500], []]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect([attempts, recovered]).toEqual([[0, 500, 1_000], ['1200: card declined for o-1']]);
+    await vi.advanceTimersByTimeAsync(10);
+    const failed = await ex.get(added.id);
+    expect([failed.status, failed.history.at(-1)?.type]).toEqual([Status.FAILED, EventType.RECOVERED]);
+    const [refund] = await ex.find({ name: 'refund' });
+    expect([refund?.parentId, refund?.data]).toEqual([added.id, { orderId: 'o-1' }]);
   });
 
   it('applies the backoff to Result.retry() too', async () => {

@@ -381,6 +381,7 @@ export class WorkerPool {
       (written) => {
         done();
         if (!written.applied) return false;
+        if (written.skippedChildren.length) this.reportSkipped(instance, transition, written.skippedChildren);
         const status = transition.patch.status!;
         const type = EVENT_OF_STATUS[status];
         if (this.events.wants(type)) {
@@ -421,6 +422,19 @@ export class WorkerPool {
   private retryDelay(instance: Instance): number {
     const strategy = this.registry.get(instance.name)?.backoff ?? this.options.backoff;
     return strategy.nextDelay(instance.maxRetries - instance.retries + 1);
+  }
+
+  /**
+   * A child whose unique key an active instance holds is not created, by design (the key is the
+   * guard against running that work twice), but the parent's author should see it happened.
+   */
+  private reportSkipped(parent: Instance, transition: Transition, skipped: readonly string[]): void {
+    for (const child of transition.children ?? []) {
+      if (!skipped.includes(child.id)) continue;
+      this.options.logger.warn(
+        `durex: ${describe(parent)} did not create its child ${child.name}: unique key "${child.uniqueKey}" is held by an active instance`,
+      );
+    }
   }
 
   private report(instance: Instance, error: Error): void {

@@ -1,6 +1,7 @@
-import type { InstanceEvent } from '../core/event.js';
+import { createEvent, EventType, type InstanceEvent } from '../core/event.js';
 import type { DependencyOutcome } from '../core/fan-in.js';
 import type { Instance } from '../core/instance.js';
+import { RUNNABLE_STATUSES, Status } from '../core/status.js';
 import type {
   ClaimedInstances,
   ClaimRequest,
@@ -14,15 +15,25 @@ import type {
 
 /**
  * Observers of storage operations (the reference's `Hooks`): for logging, metrics and debugging.
- * Hooks run after the operation succeeded; a hook that throws does not undo it.
+ * Hooks run after the operation succeeded. A hook that throws does not undo the operation nor fail
+ * it: its error goes to `onError` with the operation `hook:<name>` (for example `hook:afterCreate`),
+ * and an `onError` that throws is ignored.
  *
  * @publicApi
  */
 export interface StorageHooks {
+  /** After an instance was stored: added, or created as the child of a transition (not a child skipped as a duplicate). */
   afterCreate?(instance: Instance): void;
-  /** After a transition was applied (its guard held). */
+  /**
+   * After a state change was stored: a transition whose guard held, and each instance a claim moved to
+   * STARTED (the reference's executor saves that move through `Update`, so its `AfterUpdate` sees it).
+   * A claim is reported as the transition it amounts to: guarded by the statuses a claim takes from,
+   * patched to STARTED with its attempt, start time and lease, with its STARTED event.
+   */
   afterUpdate?(transition: Transition): void;
+  /** After an instance was deleted; only for ids that existed and were deleted by this call. */
   afterDelete?(id: string): void;
+  /** When a storage operation failed (it still throws to its caller), or a hook threw. */
   onError?(operation: string, error: unknown): void;
 }
 
@@ -54,7 +65,7 @@ export class HookedStorage implements DurexStorage {
 
   async insert(instances: readonly Instance[], options?: InsertOptions): Promise<void> {
     await this.observe('insert', () => this.inner.insert(instances, options));
-    for (const instance of instances) this.call(() => this.hooks.afterCreate?.(instance));
+    for (const instance of instances) this.call('afterCreate', () => this.hooks.afterCreate?.(instance));
   }
 
   get(id: string): Promise<Instance | null> {
@@ -70,9 +81,9 @@ export class HookedStorage implements DurexStorage {
     outcomes.forEach((outcome, index) => {
       if (!outcome.applied) return;
       const transition = transitions[index]!;
-      this.call(() => this.hooks.afterUpdate?.(transition));
+      this.call('afterUpdate', () => this.hooks.afterUpdate?.(transition));
       for (const child of transition.children ?? []) {
-        if (!outcome.skippedChildren.includes(child.id)) this.call(() => this.hooks.afterCreate?.(child));
+        if (!outcome.skippedChildren.includes(child.id)) this.call('afterCreate', () => this.hooks.afterCreate?.(child));
       }
     });
     return outcomes;
@@ -82,9 +93,18 @@ export class HookedStorage implements DurexStorage {
     return this.observe('dependencyOutcomes', () => this.inner.dependencyOutcomes(waiterId));
   }
 
+  /**
+   * With an `afterDelete` hook, deletes one id per call: the storage only counts what it deleted, and
+   * this is how the hook learns exactly which ids those were. Without one, a single call.
+   */
   async delete(ids: readonly string[]): Promise<number> {
-    const deleted = await this.observe('delete', () => this.inner.delete(ids));
-    for (const id of ids) this.call(() => this.hooks.afterDelete?.(id));
+    if (!this.hooks.afterDelete) return this.observe('delete', () => this.inner.delete(ids));
+    let deleted = 0;
+    for (const id of ids) {
+      if (!(await this.observe('delete', () => this.inner.delete([id])))) continue;
+      deleted += 1;
+      this.call('afterDelete', () => this.hooks.afterDelete?.(id));
+    }
     return deleted;
   }
 
@@ -112,8 +132,10 @@ export class HookedStorage implements DurexStorage {
     return this.observe('countBy', () => this.inner.countBy(field, query));
   }
 
-  claim(request: ClaimRequest): Promise<ClaimedInstances> {
-    return this.observe('claim', () => this.inner.claim(request));
+  async claim(request: ClaimRequest): Promise<ClaimedInstances> {
+    const claimed = await this.observe('claim', () => this.inner.claim(request));
+    if (this.hooks.afterUpdate) for (const instance of claimed) this.call('afterUpdate', () => this.hooks.afterUpdate?.(claimTransition(instance, request)));
+    return claimed;
   }
 
   renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]> {
@@ -132,16 +154,43 @@ export class HookedStorage implements DurexStorage {
     try {
       return await run();
     } catch (error) {
-      this.call(() => this.hooks.onError?.(operation, error));
+      this.report(operation, error);
       throw error;
     }
   }
 
-  private call(hook: () => void): void {
+  /** Observers must not break storage: what a hook throws is reported, never rethrown. */
+  private call(name: keyof StorageHooks, hook: () => void): void {
     try {
       hook();
-    } catch {
-      // Observers must not break storage: a failing hook is ignored by contract.
+    } catch (error) {
+      this.report(`hook:${name}`, error);
     }
   }
+
+  private report(operation: string, error: unknown): void {
+    try {
+      this.hooks.onError?.(operation, error);
+    } catch {
+      // Nowhere left to report to: a throwing onError is ignored, so the operation's outcome stands.
+    }
+  }
+}
+
+/** The transition a claim amounts to for one instance it moved to STARTED. */
+function claimTransition(instance: Instance, request: ClaimRequest): Transition {
+  const startedAt = instance.startedAt ?? request.now;
+  return {
+    id: instance.id,
+    guard: { statuses: request.overdueOnly ? [Status.PENDING] : RUNNABLE_STATUSES },
+    patch: {
+      status: Status.STARTED,
+      attempt: instance.attempt,
+      startedAt,
+      completedAt: null,
+      leaseOwner: instance.leaseOwner,
+      leaseExpiresAt: instance.leaseExpiresAt,
+    },
+    events: [createEvent(EventType.STARTED, startedAt, { attempt: instance.attempt })],
+  };
 }
