@@ -211,6 +211,18 @@ describe.each(STORAGE_KINDS)('executor failures on %s', (kind) => {
     expect(metrics.queueSizes.at(-1)).toBe(1);
   });
 
+  it('measures the queue size as it starts, not one metrics interval later', async () => {
+    const producer = await executor();
+    producer.handle('later', () => undefined);
+    await producer.add({ name: 'later' });
+    await producer.add({ name: 'later' });
+    const metrics = new RecordingMetrics();
+    const ex = await executor({ metrics, metricsInterval: 3_600_000, commands: ['later'] });
+    await ex.start();
+    await waitFor(() => metrics.queueSizes.length > 0, { description: 'the queue size measured at start' });
+    expect(metrics.queueSizes).toEqual([2]);
+  });
+
   it('logs one line per failure with id, name, attempt, trace and correlation', async () => {
     const logger = new MemoryLogger();
     const ex = await executor({ logger });

@@ -147,7 +147,8 @@ export class Executor {
     if (stuckRecovery) this.tasks.push(createStuckRecovery(storage, this.options, stuckRecovery, this.pool, this.workerId));
     if (cleanup) this.tasks.push(createCleanup(storage, this.options, cleanup));
     this.tasks.push(
-      new PeriodicTask('queue size metric', metricsInterval, async () => metrics.queueSize(await storage.count({ status: Status.PENDING })), logger),
+      // At start too: until it first runs, the gauge would read 0 whatever the backlog.
+      new PeriodicTask('queue size metric', metricsInterval, async () => metrics.queueSize(await storage.count({ status: Status.PENDING })), logger, true),
     );
   }
 

@@ -2,7 +2,8 @@ import type { DurexLogger } from './logger.js';
 
 /**
  * Runs an async job every `interval` ms, never two at once, and never keeps the process alive by
- * itself. A failing run is logged and the schedule goes on.
+ * itself. A failing run is logged and the schedule goes on. With `runAtStart` the first run is at
+ * start, for jobs whose output is wrong until they have run once.
  */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
@@ -14,11 +15,12 @@ export class PeriodicTask {
     private readonly interval: number,
     private readonly job: () => Promise<void>,
     private readonly logger: DurexLogger,
+    private readonly runAtStart = false,
   ) {}
 
-  start(runNow = false): void {
+  start(): void {
     this.stopped = false;
-    if (runNow) this.run();
+    if (this.runAtStart) this.run();
     else this.schedule();
   }
 
