@@ -6,6 +6,7 @@ import { StockItem } from '../../apps/sample/src/inventory/stock-item.entity.js'
 import { SEED_STOCK } from '../../apps/sample/src/inventory/stock.seed.js';
 import type { OrderView, WorkflowStepView } from '../../apps/sample/src/orders/dto/order-view.dto.js';
 import { Order } from '../../apps/sample/src/orders/order.entity.js';
+import { Payment } from '../../apps/sample/src/payments/payment.entity.js';
 import { TEST_CARDS } from '../../apps/sample/src/payments/test-cards.js';
 import { anOrder, placeOrder, SAMPLE_DATABASES, type SampleApp, startSampleApp, waitForOrder, workflowSettled } from './sample-app.js';
 
@@ -132,18 +133,43 @@ describe.each(SAMPLE_DATABASES)('the sample order service on %s', (database) => 
     expect(await stockOf('MUG-BLUE')).toBe(seeded('MUG-BLUE'));
   });
 
-  it('refuses a second submission with the same Idempotency-Key while the first is processed, storing nothing', async () => {
-    // The unreachable card keeps the first workflow busy until the payment deadline.
-    const headers = { 'Idempotency-Key': 'checkout-7f3a' };
-    const first = await placeOrder(app, anOrder(TEST_CARDS.unreachable), headers);
+  const countOf = (entity: typeof Order | typeof Payment) => app.get(UnitOfWork).run((manager) => manager.count(entity));
+  const resubmit = (key: string) => request(app.getHttpServer()).post('/orders').set('Idempotency-Key', key).send(anOrder());
 
-    const second = await request(app.getHttpServer()).post('/orders').set(headers).send(anOrder()).expect(409);
-    expect(second.body).toMatchObject({
-      statusCode: 409,
-      message: 'an order with Idempotency-Key "checkout-7f3a" is still being processed; nothing was stored',
-      order: { id: first, links: { self: `/orders/${first}` } },
-    });
-    expect(await app.get(UnitOfWork).run((manager) => manager.count(Order))).toBe(1);
+  it('answers a resubmission during the workflow with the first order, storing nothing', async () => {
+    // The unreachable card keeps the first workflow busy until the payment deadline.
+    const first = await placeOrder(app, anOrder(TEST_CARDS.unreachable), { 'Idempotency-Key': 'checkout-7f3a' });
+
+    const second = await resubmit('checkout-7f3a').expect(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual({ id: first, status: expect.any(String), links: { self: `/orders/${first}` } });
+    const order = await request(app.getHttpServer()).get(`/orders/${first}`).expect(200);
+    expect(workflowSettled(order.body as OrderView)).toBe(false);
+    expect(await countOf(Order)).toBe(1);
+    expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
+  });
+
+  it('answers a resubmission after the order COMPLETED with that order: no second order, charge or email', async () => {
+    const first = await placeOrder(app, anOrder(), { 'Idempotency-Key': 'checkout-done' });
+    await waitForOrder(app, first, (o) => o.status === 'COMPLETED' && o.emails.length === 2 && workflowSettled(o), 'completed');
+
+    // durex released its unique key with the workflow; the orders table still knows the key.
+    const second = await resubmit('checkout-done').expect(200);
+    expect(second.body).toEqual({ id: first, status: 'COMPLETED', links: { self: `/orders/${first}` } });
+    expect(await countOf(Order)).toBe(1);
+    expect(await countOf(Payment)).toBe(1);
+    expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
+    expect((await waitForOrder(app, first, workflowSettled, 'settled')).emails).toHaveLength(2);
+  });
+
+  it('stores one order when submissions with one Idempotency-Key race, and answers each with it', async () => {
+    const responses = await Promise.all(Array.from({ length: 5 }, () => resubmit('checkout-race')));
+
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 202]);
+    const ids = new Set(responses.map((r) => (r.body as { id: string }).id));
+    expect(ids.size).toBe(1);
+    expect(await countOf(Order)).toBe(1);
+    expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
   });
 
   it('runs every step of the workflow under the trace id of the request', async () => {
