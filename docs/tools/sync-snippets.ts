@@ -1,5 +1,5 @@
 /*
- * Copies every compiled snippet into the pages that embed it.
+ * Copies every compiled snippet into the pages that embed it: docs/*.md and the READMEs.
  *
  *   npx tsx docs/tools/sync-snippets.ts
  *
@@ -29,8 +29,11 @@ function pages(dir: string): string[] {
   });
 }
 
+/** The pages with compiled snippets: every page of docs/, and the READMEs that show code. */
+const PAGES = [...pages(DOCS), join(ROOT, 'README.md'), join(ROOT, 'apps', 'sample', 'README.md')];
+
 let changed = 0;
-for (const page of pages(DOCS)) {
+for (const page of PAGES) {
   const before = readFileSync(page, 'utf8');
   const after = before.replace(BLOCK, (_match, open: string, file: string, close: string) => {
     const source = join(ROOT, file);

@@ -1,6 +1,6 @@
 /**
- * The code on the documentation pages is the compiled code: every TypeScript block of docs/*.md is
- * a file under docs/snippets/, which `npm run typecheck` compiles, embedded between markers:
+ * The code on the documentation pages is the compiled code: every TypeScript block of docs/*.md, of
+ * the root README.md and of the sample's README is a file under docs/snippets/, which `npm run typecheck` compiles, embedded between markers:
  *
  *   <!-- snippet: docs/snippets/<page>/<name>.ts -->
  *   ```ts
@@ -44,7 +44,9 @@ function filesUnder(dir: string, suffix: string, skip: (path: string) => boolean
   });
 }
 
-const pages = filesUnder(DOCS, '.md', (path) => path === SNIPPETS).map((path) => relative(ROOT, path));
+/** The READMEs a newcomer reads first; sync-snippets.ts updates the same list. */
+const READMES = ['README.md', join('apps', 'sample', 'README.md')];
+const pages = [...filesUnder(DOCS, '.md', (path) => path === SNIPPETS).map((path) => relative(ROOT, path)), ...READMES];
 
 /**
  * Reads a page's snippets, and collects what is malformed: a marker without its fenced block or its
@@ -96,6 +98,10 @@ describe('documentation snippets', () => {
   it('finds the pages and their snippets', () => {
     expect(pages).toContain(join('docs', 'getting-started.md'));
     expect(embedded.length).toBeGreaterThan(0);
+    expect(embedded.filter((e) => e.page === 'README.md').map((e) => e.file)).toEqual([
+      'docs/snippets/getting-started/readme-quick-start.ts',
+      'docs/snippets/operations/readme-dashboard.module.ts',
+    ]);
   });
 
   it.each(pages)('%s has only well-formed snippet blocks', (page) => {

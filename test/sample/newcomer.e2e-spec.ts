@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,6 +55,18 @@ describe('a newcomer following the README', () => {
         description: `the README's first command (${command}) printing the orders URL; its output so far:\n${output.slice(-2_000)}`,
       });
       expect(url).toBe(`http://localhost:${port}/orders`);
+      // The dashboard's line follows the API's; the page is served, unguarded as on a newcomer's machine.
+      const dashboard = await waitFor(() => /Dashboard\s+(http:\/\/localhost:\d+\/\S*)/.exec(output)?.[1], {
+        timeout: 10_000,
+        interval: 50,
+        description: `the dashboard URL in the output:\n${output.slice(-2_000)}`,
+      });
+      expect(dashboard).toBe(`http://localhost:${port}/durex/ui/`);
+      const page = await fetch(dashboard);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      // SQLite, in the folder the command ran in.
+      expect(existsSync(join(checkout, 'durex.db'))).toBe(true);
 
       const placed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
       expect(placed.status).toBe(202);

@@ -4,10 +4,12 @@ import request from 'supertest';
 import { UnitOfWork } from '../../apps/sample/src/database/unit-of-work.service.js';
 import { StockItem } from '../../apps/sample/src/inventory/stock-item.entity.js';
 import { SEED_STOCK } from '../../apps/sample/src/inventory/stock.seed.js';
+import { Mailer } from '../../apps/sample/src/notifications/mailer.service.js';
 import type { OrderView, WorkflowStepView } from '../../apps/sample/src/orders/dto/order-view.dto.js';
 import { Order } from '../../apps/sample/src/orders/order.entity.js';
+import { Payment } from '../../apps/sample/src/payments/payment.entity.js';
 import { TEST_CARDS } from '../../apps/sample/src/payments/test-cards.js';
-import { anOrder, placeOrder, SAMPLE_DATABASES, type SampleApp, startSampleApp, waitForOrder, workflowSettled } from './sample-app.js';
+import { anOrder, placeOrder, SAMPLE_DATABASES, type SampleApp, startSampleApp, TEST_ENV, waitForOrder, workflowSettled } from './sample-app.js';
 
 /** The sample order (see anOrder): 2 mugs and 3 sticker packs. */
 const MUGS = 2;
@@ -132,18 +134,80 @@ describe.each(SAMPLE_DATABASES)('the sample order service on %s', (database) => 
     expect(await stockOf('MUG-BLUE')).toBe(seeded('MUG-BLUE'));
   });
 
-  it('refuses a second submission with the same Idempotency-Key while the first is processed, storing nothing', async () => {
-    // The unreachable card keeps the first workflow busy until the payment deadline.
-    const headers = { 'Idempotency-Key': 'checkout-7f3a' };
-    const first = await placeOrder(app, anOrder(TEST_CARDS.unreachable), headers);
+  const countOf = (entity: typeof Order | typeof Payment) => app.get(UnitOfWork).run((manager) => manager.count(entity));
+  const resubmit = (key: string) => request(app.getHttpServer()).post('/orders').set('Idempotency-Key', key).send(anOrder());
 
-    const second = await request(app.getHttpServer()).post('/orders').set(headers).send(anOrder()).expect(409);
-    expect(second.body).toMatchObject({
-      statusCode: 409,
-      message: 'an order with Idempotency-Key "checkout-7f3a" is still being processed; nothing was stored',
-      order: { id: first, links: { self: `/orders/${first}` } },
+  it('answers a resubmission during the workflow with the first order, storing nothing', async () => {
+    // The unreachable card keeps the first workflow busy until the payment deadline.
+    const first = await placeOrder(app, anOrder(TEST_CARDS.unreachable), { 'Idempotency-Key': 'checkout-7f3a' });
+
+    const second = await resubmit('checkout-7f3a').expect(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual({ id: first, status: expect.any(String), links: { self: `/orders/${first}` } });
+    const order = await request(app.getHttpServer()).get(`/orders/${first}`).expect(200);
+    expect(workflowSettled(order.body as OrderView)).toBe(false);
+    expect(await countOf(Order)).toBe(1);
+    expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
+  });
+
+  it('answers a resubmission after the order COMPLETED with that order: no second order, charge or email', async () => {
+    const first = await placeOrder(app, anOrder(), { 'Idempotency-Key': 'checkout-done' });
+    await waitForOrder(app, first, (o) => o.status === 'COMPLETED' && o.emails.length === 2 && workflowSettled(o), 'completed');
+
+    // durex released its unique key with the workflow; the orders table still knows the key.
+    const second = await resubmit('checkout-done').expect(200);
+    expect(second.body).toEqual({ id: first, status: 'COMPLETED', links: { self: `/orders/${first}` } });
+    expect(await countOf(Order)).toBe(1);
+    expect(await countOf(Payment)).toBe(1);
+    expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
+    expect((await waitForOrder(app, first, workflowSettled, 'settled')).emails).toHaveLength(2);
+  });
+
+  it('stores one order when submissions with one Idempotency-Key race, and answers each with it', async () => {
+    const responses = await Promise.all(Array.from({ length: 5 }, () => resubmit('checkout-race')));
+
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 202]);
+    const ids = new Set(responses.map((r) => (r.body as { id: string }).id));
+    expect(ids.size).toBe(1);
+    expect(await countOf(Order)).toBe(1);
+    expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
+  });
+
+  it('starts at most EMAIL_RATE_MAX emails in any EMAIL_RATE_WINDOW_MS, and sends at most two at once', async () => {
+    const max = Number(TEST_ENV.EMAIL_RATE_MAX);
+    const per = Number(TEST_ENV.EMAIL_RATE_WINDOW_MS);
+    const mailer = app.get(Mailer);
+    const send = mailer.send.bind(mailer);
+    let sending = 0;
+    let mostAtOnce = 0;
+    vi.spyOn(mailer, 'send').mockImplementation(async (email, signal) => {
+      mostAtOnce = Math.max(mostAtOnce, ++sending);
+      try {
+        await send(email, signal);
+      } finally {
+        sending -= 1;
+      }
     });
-    expect(await app.get(UnitOfWork).run((manager) => manager.count(Order))).toBe(1);
+
+    // Three orders of two lines: six emails, three times what one window lets start.
+    const ids = await Promise.all([1, 2, 3].map(() => placeOrder(app, anOrder())));
+    for (const id of ids) await waitForOrder(app, id, (o) => o.emails.length === 2 && workflowSettled(o), 'emails sent');
+
+    const durex = app.get(DurexClient);
+    const emails = await durex.find({ name: 'sendOrderEmail' });
+    expect(emails).toHaveLength(6);
+    const histories = await Promise.all(emails.map((email) => durex.history(email.id)));
+    const starts = histories
+      .flat()
+      .filter((event) => event.type === EventType.STARTED)
+      .map((event) => event.timestamp.getTime())
+      .sort((a, b) => a - b);
+    // A window is half-open: the start `max` places later is `per` or more after this one.
+    const crowded = starts.slice(max).filter((start, i) => start - starts[i]! < per);
+    expect(crowded).toEqual([]);
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(2 * per);
+    expect(mostAtOnce).toBeGreaterThanOrEqual(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(2);
   });
 
   it('runs every step of the workflow under the trace id of the request', async () => {

@@ -20,7 +20,8 @@ export type SampleDatabase = (typeof SAMPLE_DATABASES)[number];
 /**
  * The environment of a test application: timings short enough for a test. With a 100 ms backoff
  * doubling to 2 s, the five retries of a charge would take 3.1 s, so the 2 s payment deadline passes
- * first, while a flaky card's two retries need 0.3 s.
+ * first, while a flaky card's two retries need 0.3 s. Two emails may start in any 500 ms, so an order's
+ * two emails go at once and a third waits.
  *
  * The application reads its timings and ADMIN_TOKEN when its modules load (they are `@Command` and
  * module options), so one environment holds for a whole test file: pass the same to every
@@ -30,6 +31,8 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   PAYMENT_DEADLINE_MS: '2000',
   PAYMENT_BACKOFF_INITIAL_MS: '100',
   PAYMENT_BACKOFF_MAX_MS: '2000',
+  EMAIL_RATE_MAX: '2',
+  EMAIL_RATE_WINDOW_MS: '500',
 };
 
 /** A running sample application on a database of its own. */

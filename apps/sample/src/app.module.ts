@@ -22,6 +22,8 @@ import { WorkflowModule } from './workflow/workflow.module.js';
         // DatabaseModule runs DUREX_MIGRATIONS with the application's migrations.
         migrate: false,
         parallelism: 8,
+        // Per process: at most two emails sending at once here. The provider's rate, which holds
+        // across processes, is the command's own `rateLimit`.
         rateLimits: { sendOrderEmail: 2 },
         permanentCommands: ['cleanupAbandonedOrders'],
         gracefulShutdown: 10_000,

@@ -1,4 +1,5 @@
-import { type Env, readMilliseconds } from './env.js';
+import type { RateWindow } from 'nestjs-durex';
+import { type Env, readMilliseconds, readPositiveInteger } from './env.js';
 
 /** The timings of the order workflow, in milliseconds. */
 export interface WorkflowConfig {
@@ -14,6 +15,11 @@ export interface WorkflowConfig {
    * the deadline rather than in spent retries.
    */
   paymentBackoff: { initial: number; max: number };
+  /**
+   * `EMAIL_RATE_MAX` (default 10) emails started in any `EMAIL_RATE_WINDOW_MS` (default 1 s), across
+   * every process of the service: the mail provider's sending limit.
+   */
+  emailRate: RateWindow;
   /** `CLEANUP_PERIOD_MS`, default 5 minutes: how often abandoned orders are looked for. */
   cleanupPeriod: number;
   /** An order still PLACED this long after it was created is abandoned: 1 hour. */
@@ -27,6 +33,10 @@ export function loadWorkflowConfig(env: Env = process.env): WorkflowConfig {
     paymentBackoff: {
       initial: readMilliseconds(env, 'PAYMENT_BACKOFF_INITIAL_MS', 5_000),
       max: readMilliseconds(env, 'PAYMENT_BACKOFF_MAX_MS', 60_000),
+    },
+    emailRate: {
+      max: readPositiveInteger(env, 'EMAIL_RATE_MAX', 10),
+      per: readMilliseconds(env, 'EMAIL_RATE_WINDOW_MS', 1_000),
     },
     cleanupPeriod: readMilliseconds(env, 'CLEANUP_PERIOD_MS', 300_000),
     abandonedAfter: 3_600_000,

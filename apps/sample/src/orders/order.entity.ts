@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { OrderLine } from './order-line.entity.js';
 import { OrderStatus } from './order-status.js';
 
@@ -38,6 +38,11 @@ export class Order {
 
   @Column({ name: 'total_cents', type: 'integer' })
   totalCents!: number;
+
+  /** The client's `Idempotency-Key`, if it sent one: a key places one order, ever. */
+  @Index('orders_idempotency_key_idx', { unique: true })
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 200, nullable: true })
+  idempotencyKey!: string | null;
 
   @Column({ name: 'tracking_number', type: 'varchar', length: 64, nullable: true })
   trackingNumber!: string | null;

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import {
   Body,
   ConflictException,
@@ -10,6 +11,7 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
   UsePipes,
   ValidationPipe,
 } from '@nestjs/common';
@@ -43,18 +45,29 @@ export class OrdersController {
 
   /**
    * Places an order. It is processed in the background: 202 with its link, to be followed with GET.
-   * Sending the same `Idempotency-Key` again while the first order is still being processed is
-   * refused with 409, and names that order.
+   * Sending an `Idempotency-Key` that placed an order before, while that order is processed or
+   * after it ended, answers 200 with that order as it is now (and `Idempotent-Replayed: true`):
+   * a retried submission never places a second order. The body of the retry is not looked at.
    */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retried submissions safe: one order per key at a time' })
-  @ApiAcceptedResponse({ type: PlacedOrderView })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retried submissions safe: one order per key, ever' })
+  @ApiAcceptedResponse({ type: PlacedOrderView, description: 'The order is stored and its workflow queued' })
+  @ApiOkResponse({ type: PlacedOrderView, description: 'This Idempotency-Key placed the order before; nothing new was stored' })
   @ApiBadRequestResponse({ description: 'The body or the Idempotency-Key is invalid' })
-  @ApiConflictResponse({ description: 'An order with this Idempotency-Key is still being processed' })
-  async place(@Body() body: CreateOrderDto, @IdempotencyKey() idempotencyKey?: string): Promise<PlacedOrderView> {
+  @ApiConflictResponse({ description: 'A workflow holds this Idempotency-Key without an order stored under it' })
+  async place(
+    @Body() body: CreateOrderDto,
+    @Res({ passthrough: true }) response: ServerResponse,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<PlacedOrderView> {
     try {
-      return this.views.placed(await this.orders.place(body, idempotencyKey));
+      const { order, created } = await this.orders.place(body, idempotencyKey);
+      if (!created) {
+        response.statusCode = HttpStatus.OK;
+        response.setHeader('Idempotent-Replayed', 'true');
+      }
+      return this.views.placed(order);
     } catch (error) {
       if (!(error instanceof DuplicateCommandError)) throw error;
       throw new ConflictException({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DurexClient } from 'nestjs-durex';
+import { DuplicateCommandError, DurexClient } from 'nestjs-durex';
 import { type EntityManager, In, LessThan, Not } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { UnitOfWork } from '../database/unit-of-work.service.js';
 import { PaymentGateway } from '../payments/payment.gateway.js';
 import { ORDER_STEPS } from '../workflow/order-workflow.js';
@@ -19,6 +20,13 @@ import { Order } from './order.entity.js';
  */
 export type Advance = 'moved' | 'repeated' | 'halted';
 
+/** What placing an order did. */
+export interface Placement {
+  order: Order;
+  /** False when the Idempotency-Key had placed `order` before: nothing new was stored. */
+  created: boolean;
+}
+
 /** Orders: placing them, and the status changes the workflow makes. */
 @Injectable()
 export class OrdersService {
@@ -30,39 +38,62 @@ export class OrdersService {
 
   /**
    * Stores a new order and starts its workflow in one transaction: the workflow exists if and only if
-   * the order does. With an idempotency key, a second order while the first one's workflow runs
-   * throws durex's `DuplicateCommandError`, and nothing of it is stored.
+   * the order does. An idempotency key places one order, ever: when an order was placed with it
+   * before, whether its workflow still runs or has ended, that order is returned and nothing is
+   * stored. Two requests racing with one key store one order; the other gets it too.
    */
-  async place(request: CreateOrderDto, idempotencyKey: string | undefined): Promise<Order> {
+  async place(request: CreateOrderDto, idempotencyKey: string | undefined): Promise<Placement> {
+    try {
+      return await this.unitOfWork.run(async (manager) => {
+        const earlier = idempotencyKey === undefined ? null : await this.placedWith(manager, idempotencyKey);
+        if (earlier) return { order: earlier, created: false };
+        return { order: await this.create(manager, request, idempotencyKey), created: true };
+      });
+    } catch (error) {
+      // A request with the same key committed between this one's look-up and its insert, and the
+      // unique index (or durex's unique key) refused the second order: answer with the first.
+      if (idempotencyKey === undefined || !(isUniqueViolation(error) || error instanceof DuplicateCommandError)) throw error;
+      const earlier = await this.unitOfWork.run((manager) => this.placedWith(manager, idempotencyKey));
+      if (!earlier) throw error;
+      return { order: earlier, created: false };
+    }
+  }
+
+  private async create(manager: EntityManager, request: CreateOrderDto, idempotencyKey: string | undefined): Promise<Order> {
     const card = this.gateway.tokenize(request.cardNumber);
     const id = randomUUID();
     const lines = request.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPriceCents: Math.round(unitPrice * 100) }));
-    return this.unitOfWork.run(async (manager) => {
-      const order = await manager.save(
-        manager.create(Order, {
-          id,
-          status: OrderStatus.PLACED,
-          customerEmail: request.customerEmail,
-          shippingAddress: { ...request.shippingAddress },
-          paymentToken: card.token,
-          cardLast4: card.last4,
-          totalCents: lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
-          lines: lines.map((line) => manager.create(OrderLine, line)),
-        }),
-      );
-      await this.durex.add(
-        {
-          name: 'validateOrder',
-          data: { orderId: id },
-          sequence: ORDER_STEPS,
-          // The key passes from step to step, so it is held until the workflow ends.
-          uniqueKey: `order:${idempotencyKey ?? id}`,
-          correlationId: id,
-        },
-        { manager },
-      );
-      return order;
-    });
+    const order = await manager.save(
+      manager.create(Order, {
+        id,
+        status: OrderStatus.PLACED,
+        idempotencyKey: idempotencyKey ?? null,
+        customerEmail: request.customerEmail,
+        shippingAddress: { ...request.shippingAddress },
+        paymentToken: card.token,
+        cardLast4: card.last4,
+        totalCents: lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+        lines: lines.map((line) => manager.create(OrderLine, line)),
+      }),
+    );
+    await this.durex.add(
+      {
+        name: 'validateOrder',
+        data: { orderId: id },
+        sequence: ORDER_STEPS,
+        // The orders table remembers the key for good; durex also holds it from step to step until
+        // the workflow ends, so no second workflow for the key can run meanwhile, whoever enqueues it.
+        uniqueKey: `order:${idempotencyKey ?? id}`,
+        correlationId: id,
+      },
+      { manager },
+    );
+    return order;
+  }
+
+  /** The order placed with this Idempotency-Key, or null. */
+  private placedWith(manager: EntityManager, idempotencyKey: string): Promise<Order | null> {
+    return manager.findOneBy(Order, { idempotencyKey });
   }
 
   /** An order with its lines, or null. */

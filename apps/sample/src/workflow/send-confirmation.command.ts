@@ -19,7 +19,7 @@ export class SendConfirmationCommand implements CommandHandler<ShippedOrder> {
       advance: await this.orders.advance(manager, orderId, OrderStatus.SHIPPED, OrderStatus.COMPLETED),
     }));
     if (advance === 'halted') return Result.empty();
-    // Children, not steps: each email is retried on its own, and `rateLimits` caps how many send at once.
+    // Children, not steps: each email is retried on its own, and waits for its turn under the email limits.
     return Result.spawn(
       ...order.lines.map((line) =>
         spec('sendOrderEmail', {
