@@ -15,6 +15,7 @@ import {
 import { createDurexApp, type DurexTestApp, waitForInstances, waitForStatus } from '../fixtures/durex-app.js';
 import { MailService } from '../fixtures/mail.service.js';
 import { SendEmailCommand } from '../fixtures/send-email.command.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 /** What the failure path saw: the error @Recover got and the child's run. */
 const seen: { recoverError?: Error; childData?: unknown; expiredId?: string } = {};
@@ -79,11 +80,13 @@ class ShipCommand implements CommandHandler {
   execute(): void {}
 }
 
-describe('@Command handlers', () => {
+describe.each(STORAGE_KINDS)('@Command handlers on %s', (kind) => {
   let running: DurexTestApp;
 
   beforeEach(async () => {
-    running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand, PollGatewayCommand]);
+    running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand, PollGatewayCommand], {
+      storage: kind,
+    });
   });
 
   afterEach(() => running.app.close());
