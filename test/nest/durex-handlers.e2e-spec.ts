@@ -86,6 +86,8 @@ describe.each(STORAGE_KINDS)('@Command handlers on %s', (kind) => {
   beforeEach(async () => {
     running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand, PollGatewayCommand], {
       storage: kind,
+      // Everything here is woken for, in this process: no test may pass by waiting for a poll.
+      pollInterval: 60_000,
     });
   });
 
@@ -127,6 +129,14 @@ describe.each(STORAGE_KINDS)('@Command handlers on %s', (kind) => {
 
     const [child] = await waitForInstances(client, { parentId: late.id });
     expect(child).toMatchObject({ name: 'notifyFailure', traceId: 'trace-2', correlationId: late.id, data: { expired: late.id } });
+  });
+
+  it('@Expired runs at once for a deadline already passed when the command is added, not at the next poll', async () => {
+    const { client } = running;
+    const late = await client.add({ name: 'reserveSeat', delay: 60_000, deadlineAt: new Date(Date.now() - 1_000) });
+    // The poll interval is a minute, so only the wake-up of the add can have expired it in time.
+    await waitForStatus(client, late.id, Status.EXPIRED, 5_000);
+    expect(seen.expiredId).toBe(late.id);
   });
 
   it('a DTO rejects a bad payload with every violation named, before anything is stored', async () => {
