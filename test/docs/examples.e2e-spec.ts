@@ -1,6 +1,6 @@
 /**
  * The documented examples do what their pages say they do. The classes are the snippet files
- * themselves (docs/snippets/), run on memory storage.
+ * themselves (docs/snippets/), run on every storage.
  */
 import { Injectable } from '@nestjs/common';
 import { DuplicateCommandError, EventType, PermanentError, Status } from 'nestjs-durex';
@@ -17,6 +17,7 @@ import { CancelFlightCommand, CancelHotelCommand } from '../../docs/snippets/wor
 import { FinishAlbumCommand, ProcessAlbumCommand } from '../../docs/snippets/workflows-and-sagas/fan-out.js';
 import { TripService } from '../../docs/snippets/workflows-and-sagas/trip.service.js';
 import { createDurexApp, type DurexTestApp, waitForInstances, waitForStatus } from '../fixtures/durex-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 /** A mailer that records instead of sending. */
 @Injectable()
@@ -60,7 +61,7 @@ const TRIP_PROVIDERS = [
   { provide: TravelApi, useClass: ScriptedTravelApi },
 ];
 
-describe('documented examples', () => {
+describe.each(STORAGE_KINDS)('documented examples on %s', (kind) => {
   let running: DurexTestApp | undefined;
 
   afterEach(async () => {
@@ -72,6 +73,7 @@ describe('documented examples', () => {
 
   it('getting started: a signup enqueues one welcome email, refuses a duplicate while it is queued, and sends it', async () => {
     running = await createDurexApp([SendWelcomeEmailCommand, SignupService, { provide: MailService, useClass: RecordingMailService }], {
+      storage: kind,
       autoStart: false,
     });
     const signups = running.app.get(SignupService);
@@ -88,7 +90,7 @@ describe('documented examples', () => {
   it('concepts: a per-job handler gets its own request-scoped providers, with the job injected', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      running = await createDurexApp([TenantContext, ImportTenantFileCommand]);
+      running = await createDurexApp([TenantContext, ImportTenantFileCommand], { storage: kind });
       const jobs = await running.client.addMany([
         { name: 'importTenantFile', data: { tenantId: 'acme', fileId: 'f1' } },
         { name: 'importTenantFile', data: { tenantId: 'globex', fileId: 'f2' } },
@@ -101,7 +103,7 @@ describe('documented examples', () => {
   });
 
   it('workflows: the trip sequence carries its data and its unique key through every step', async () => {
-    running = await createDurexApp(TRIP_PROVIDERS);
+    running = await createDurexApp(TRIP_PROVIDERS, { storage: kind });
     await running.app.get(TripService).book('t1');
     const [charge] = await waitForInstances(running.client, { name: 'chargeTrip', status: Status.COMPLETED });
     expect(charge!.data).toEqual({ tripId: 't1', flightBookingId: 'flight-t1', hotelBookingId: 'hotel-t1', chargeId: 'charge-t1' });
@@ -115,7 +117,7 @@ describe('documented examples', () => {
 
   it('workflows: a hotel that fails for good cancels the flight booked before it', async () => {
     ScriptedTravelApi.hotelFails = true;
-    running = await createDurexApp(TRIP_PROVIDERS);
+    running = await createDurexApp(TRIP_PROVIDERS, { storage: kind });
     await running.app.get(TripService).book('t2');
     const [cancel] = await waitForInstances(running.client, { name: 'cancelFlight', status: Status.COMPLETED });
     const [hotel] = await running.client.find({ name: 'bookHotel' });
@@ -127,7 +129,7 @@ describe('documented examples', () => {
 
   it('workflows: a declined charge skips its retries and compensates the hotel and the flight', async () => {
     ScriptedTravelApi.chargeDeclined = true;
-    running = await createDurexApp(TRIP_PROVIDERS);
+    running = await createDurexApp(TRIP_PROVIDERS, { storage: kind });
     await running.app.get(TripService).book('t3');
     await waitForInstances(running.client, { name: 'cancelHotel', status: Status.COMPLETED });
     await waitForInstances(running.client, { name: 'cancelFlight', status: Status.COMPLETED });
@@ -137,7 +139,7 @@ describe('documented examples', () => {
   });
 
   it('workflows: the fan-in continuation runs once every child has ended, with their outcomes', async () => {
-    running = await createDurexApp([ProcessAlbumCommand, FinishAlbumCommand]);
+    running = await createDurexApp([ProcessAlbumCommand, FinishAlbumCommand], { storage: kind });
     running.executor.handle('makeThumbnail', (cmd) => {
       if (cmd.getString('photoId') === 'p2') throw new PermanentError('corrupt image');
       cmd.set('url', `thumb/${cmd.getString('photoId')}`);

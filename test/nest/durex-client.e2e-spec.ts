@@ -1,5 +1,6 @@
 import { Command, type CommandContext, type CommandHandler, InvalidStateError, MemoryStorage, Status } from 'nestjs-durex';
 import { createDurexApp, type DurexTestApp, waitForStatus } from '../fixtures/durex-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 @Command('alwaysFails')
 class AlwaysFailsCommand implements CommandHandler {
@@ -15,13 +16,11 @@ class WaitsForCancelCommand implements CommandHandler {
   }
 }
 
-describe('DurexClient', () => {
+describe.each(STORAGE_KINDS)('DurexClient on %s', (kind) => {
   let running: DurexTestApp;
-  let storage: MemoryStorage;
 
   beforeEach(async () => {
-    storage = new MemoryStorage();
-    running = await createDurexApp([AlwaysFailsCommand, WaitsForCancelCommand], { storage, deadLetterQueue: true, commands: ['later'] });
+    running = await createDurexApp([AlwaysFailsCommand, WaitsForCancelCommand], { storage: kind, deadLetterQueue: true, commands: ['later'] });
   });
 
   afterEach(() => running.app.close());
@@ -61,6 +60,22 @@ describe('DurexClient', () => {
     expect(stats).toMatchObject({ cancelled: 3, pending: 1, registeredCommands: 2 });
     expect(stats.byName).toMatchObject({ later: 3, waitsForCancel: 1 });
   });
+});
+
+/*
+ * Memory only: the stand-in manager is not a real EntityManager, which only MemoryStorage leaves
+ * alone. A real one on SQLite and PostgreSQL is test/nest/durex-storage.e2e-spec.ts's business.
+ */
+describe('DurexClient opts.manager', () => {
+  let running: DurexTestApp;
+  let storage: MemoryStorage;
+
+  beforeEach(async () => {
+    storage = new MemoryStorage();
+    running = await createDurexApp([], { storage, commands: ['later'] });
+  });
+
+  afterEach(() => running.app.close());
 
   it('passes opts.manager to storage as the transaction of the insert', async () => {
     const { client } = running;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrapError, createDurexApp, type DurexTestApp } from '../fixtures/durex-app.js';
 import { delay } from '../support/executor-harness.js';
 import { type Interval, maxInWindow, maxOverlap } from '../support/intervals.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 import { waitFor } from '../support/wait-for.js';
 
 const renders: Interval[] = [];
@@ -26,12 +27,12 @@ class BadLimitCommand implements CommandHandler {
   execute(): void {}
 }
 
-describe('@Command cluster-wide limits', () => {
+describe.each(STORAGE_KINDS)('@Command cluster-wide limits on %s', (kind) => {
   let running: DurexTestApp | undefined;
   afterEach(() => running?.app.close());
 
   it('applies the concurrency and rateLimit options of @Command', async () => {
-    running = await createDurexApp([RenderThumbnailCommand, PingPartnerCommand], { parallelism: 8, pollInterval: 50 });
+    running = await createDurexApp([RenderThumbnailCommand, PingPartnerCommand], { storage: kind, parallelism: 8, pollInterval: 50 });
     const { client } = running;
     await client.addMany([...Array.from({ length: 8 }, () => ({ name: 'renderThumbnail' })), ...Array.from({ length: 5 }, () => ({ name: 'pingPartner' }))]);
     await waitFor(async () => (await client.count({ status: Status.COMPLETED })) === 13, { timeout: 5_000 });
@@ -42,6 +43,9 @@ describe('@Command cluster-wide limits', () => {
     expect(starts).toHaveLength(5);
     expect(maxInWindow(starts.map((e) => e.timestamp.getTime()), 300)).toBeLessThanOrEqual(2);
   });
+});
+
+describe('@Command cluster-wide limits', () => {
 
   it('fails bootstrap on a bad @Command limit', async () => {
     expect(await bootstrapError([BadLimitCommand])).toBeInstanceOf(InvalidOptionsError);

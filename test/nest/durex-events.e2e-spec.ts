@@ -1,6 +1,7 @@
 import { Injectable, Scope } from '@nestjs/common';
 import { Command, type CommandHandler, type DurexEvent, OnDurexEvent, Status } from 'nestjs-durex';
 import { bootstrapError, createDurexApp, waitForStatus } from '../fixtures/durex-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 @Command('ping')
 class PingCommand implements CommandHandler {
@@ -28,9 +29,9 @@ class RequestScopedListener {
   onFailed(): void {}
 }
 
-describe('@OnDurexEvent', () => {
+describe.each(STORAGE_KINDS)('@OnDurexEvent on %s', (kind) => {
   it('calls provider methods with lifecycle events once the change is stored', async () => {
-    const { app, client } = await createDurexApp([PingCommand, AuditTrail]);
+    const { app, client } = await createDurexApp([PingCommand, AuditTrail], { storage: kind });
     try {
       const added = await client.add({ name: 'ping' });
       await waitForStatus(client, added.id, Status.COMPLETED);
@@ -41,7 +42,9 @@ describe('@OnDurexEvent', () => {
       await app.close();
     }
   });
+});
 
+describe('@OnDurexEvent', () => {
   it('rejects a listener on a request-scoped provider at bootstrap', async () => {
     const error = await bootstrapError([RequestScopedListener]);
     expect(error.message).toMatch(/@OnDurexEvent\(\) method RequestScopedListener\.onFailed .* is request-scoped/);

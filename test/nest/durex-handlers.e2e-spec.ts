@@ -15,6 +15,7 @@ import {
 import { createDurexApp, type DurexTestApp, waitForInstances, waitForStatus } from '../fixtures/durex-app.js';
 import { MailService } from '../fixtures/mail.service.js';
 import { SendEmailCommand } from '../fixtures/send-email.command.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 /** What the failure path saw: the error @Recover got and the child's run. */
 const seen: { recoverError?: Error; childData?: unknown; expiredId?: string } = {};
@@ -79,11 +80,15 @@ class ShipCommand implements CommandHandler {
   execute(): void {}
 }
 
-describe('@Command handlers', () => {
+describe.each(STORAGE_KINDS)('@Command handlers on %s', (kind) => {
   let running: DurexTestApp;
 
   beforeEach(async () => {
-    running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand, PollGatewayCommand]);
+    running = await createDurexApp([SendEmailCommand, MailService, ChargeCardCommand, NotifyFailureCommand, ReserveSeatCommand, ShipCommand, PollGatewayCommand], {
+      storage: kind,
+      // Everything here is woken for, in this process: no test may pass by waiting for a poll.
+      pollInterval: 60_000,
+    });
   });
 
   afterEach(() => running.app.close());
@@ -124,6 +129,14 @@ describe('@Command handlers', () => {
 
     const [child] = await waitForInstances(client, { parentId: late.id });
     expect(child).toMatchObject({ name: 'notifyFailure', traceId: 'trace-2', correlationId: late.id, data: { expired: late.id } });
+  });
+
+  it('@Expired runs at once for a deadline already passed when the command is added, not at the next poll', async () => {
+    const { client } = running;
+    const late = await client.add({ name: 'reserveSeat', delay: 60_000, deadlineAt: new Date(Date.now() - 1_000) });
+    // The poll interval is a minute, so only the wake-up of the add can have expired it in time.
+    await waitForStatus(client, late.id, Status.EXPIRED, 5_000);
+    expect(seen.expiredId).toBe(late.id);
   });
 
   it('a DTO rejects a bad payload with every violation named, before anything is stored', async () => {

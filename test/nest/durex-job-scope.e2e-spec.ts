@@ -6,6 +6,7 @@ import { Inject, Injectable, Scope } from '@nestjs/common';
 import { ContextIdFactory, type ContextId, type ContextIdStrategy, type HostComponentInfo, REQUEST } from '@nestjs/core';
 import { Command, type CommandHandler, type DurexJobRequest, InjectInstance, type Instance, Recover, Result, Status } from 'nestjs-durex';
 import { createDurexApp, type DurexTestApp, waitForStatus } from '../fixtures/durex-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 import { waitFor } from '../support/wait-for.js';
 
 let constructed = 0;
@@ -63,11 +64,11 @@ class ScopedFailureCommand implements CommandHandler {
   }
 }
 
-describe('per-job DI scope', () => {
+describe.each(STORAGE_KINDS)('per-job DI scope on %s', (kind) => {
   let running: DurexTestApp;
 
   beforeEach(async () => {
-    running = await createDurexApp([UnitOfWork, PerJobCommand, ImplicitlyScopedCommand, ScopedFailureCommand], { parallelism: 8 });
+    running = await createDurexApp([UnitOfWork, PerJobCommand, ImplicitlyScopedCommand, ScopedFailureCommand], { storage: kind, parallelism: 8 });
   });
 
   afterEach(() => running.app.close());
@@ -103,7 +104,7 @@ describe('per-job DI scope', () => {
 });
 
 /** @nestjs/bull#2011: a ContextIdStrategy applies, so durable providers are shared per tenant. */
-describe('per-job DI scope with a durable strategy', () => {
+describe.each(STORAGE_KINDS)('per-job DI scope with a durable strategy on %s', (kind) => {
   @Injectable({ scope: Scope.REQUEST, durable: true })
   class TenantConnection {
     static created = 0;
@@ -132,7 +133,7 @@ describe('per-job DI scope with a durable strategy', () => {
 
   it('reuses one durable provider per tenant across jobs', async () => {
     ContextIdFactory.apply(new TenantStrategy());
-    const running = await createDurexApp([TenantConnection, TenantJobCommand]);
+    const running = await createDurexApp([TenantConnection, TenantJobCommand], { storage: kind });
     try {
       await running.client.addMany(['a', 'b', 'a', 'b', 'a'].map((tenant) => ({ name: 'tenantJob', data: { tenant } })));
       await waitFor(async () => (await running.client.count({ name: 'tenantJob', status: Status.COMPLETED })) === 5);

@@ -17,8 +17,9 @@ import {
 import { bootstrapError, createDurexApp, initDurexApp, type DurexTestApp, waitForStatus } from '../fixtures/durex-app.js';
 import { MailService } from '../fixtures/mail.service.js';
 import { SendEmailCommand } from '../fixtures/send-email.command.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
-describe('DurexModule', () => {
+describe.each(STORAGE_KINDS)('DurexModule on %s', (kind) => {
   let running: DurexTestApp | undefined;
 
   afterEach(async () => {
@@ -27,7 +28,7 @@ describe('DurexModule', () => {
   });
 
   it('full flow: a @Command handler with an injected service runs and its state is stored', async () => {
-    running = await createDurexApp([SendEmailCommand, MailService]);
+    running = await createDurexApp([SendEmailCommand, MailService], { storage: kind });
     const { app, client } = running;
 
     const added = await client.add({ name: 'sendEmail', data: { to: 'ada@example.com', subject: 'Welcome' } });
@@ -39,6 +40,64 @@ describe('DurexModule', () => {
     expect(done.maxRetries).toBe(2);
     expect(done.history.map((event) => event.type)).toEqual(['created', 'started', 'completed']);
     expect(await client.history(added.id)).toEqual(done.history);
+  });
+
+  it('isGlobal (the default) lets a feature module inject DurexClient without importing DurexModule', async () => {
+    @Injectable()
+    class SignupService {
+      constructor(readonly durex: DurexClient) {}
+      signup(email: string) {
+        return this.durex.add({ name: 'sendEmail', data: { to: email, subject: 'Welcome' } });
+      }
+    }
+    @Module({ providers: [SignupService], exports: [SignupService] })
+    class SignupModule {}
+
+    running = await createDurexApp([SendEmailCommand, MailService], { storage: kind }, [SignupModule]);
+    const signups = running.app.get(SignupService);
+    expect(signups.durex).toBe(running.client);
+    const added = await signups.signup('grace@example.com');
+    await waitForStatus(running!.client, added.id, Status.COMPLETED);
+  });
+
+  it('a producer-only module (no handlers, commands: [...]) starts and enqueues the declared names', async () => {
+    running = await createDurexApp([], { storage: kind, commands: ['x'] });
+    const { client, executor } = running;
+    expect(executor.isRunning()).toBe(true);
+
+    const added = await client.add({ name: 'x', data: { n: 1 } });
+    expect(await client.count({ name: 'x', status: Status.PENDING })).toBe(1);
+    expect((await client.get(added.id)).data).toEqual({ n: 1 });
+  });
+
+  it('an unknown command name throws UnknownCommandError at enqueue, and nothing is stored', async () => {
+    running = await createDurexApp([SendEmailCommand, MailService], { storage: kind, commands: ['x'] });
+    const { client } = running;
+
+    const attempt = client.add({ name: 'sendEmial', data: {} });
+    await expect(attempt).rejects.toThrow(UnknownCommandError);
+    await expect(attempt).rejects.toThrow(/unknown command "sendEmial"\. Known commands: sendEmail, x/);
+    expect(await client.count()).toBe(0);
+  });
+
+  it('autoStart: false leaves the executor idle until started by hand', async () => {
+    running = await createDurexApp([SendEmailCommand, MailService], { storage: kind, autoStart: false });
+    const { client, executor } = running;
+    const added = await client.add({ name: 'sendEmail', data: { to: 'ada@example.com', subject: 'Later' } });
+    expect(executor.isRunning()).toBe(false);
+
+    await executor.start();
+    await waitForStatus(client, added.id, Status.COMPLETED);
+  });
+});
+
+/** Wiring, options and the storage's lifecycle: what they check does not depend on the kind of storage. */
+describe('DurexModule', () => {
+  let running: DurexTestApp | undefined;
+
+  afterEach(async () => {
+    await running?.app.close();
+    running = undefined;
   });
 
   it('forRootAsync: options come from a factory that injects a config provider', async () => {
@@ -86,24 +145,6 @@ describe('DurexModule', () => {
     expect(await storage.get(added.id)).toMatchObject({ status: Status.PENDING });
   });
 
-  it('isGlobal (the default) lets a feature module inject DurexClient without importing DurexModule', async () => {
-    @Injectable()
-    class SignupService {
-      constructor(readonly durex: DurexClient) {}
-      signup(email: string) {
-        return this.durex.add({ name: 'sendEmail', data: { to: email, subject: 'Welcome' } });
-      }
-    }
-    @Module({ providers: [SignupService], exports: [SignupService] })
-    class SignupModule {}
-
-    running = await createDurexApp([SendEmailCommand, MailService], {}, [SignupModule]);
-    const signups = running.app.get(SignupService);
-    expect(signups.durex).toBe(running.client);
-    const added = await signups.signup('grace@example.com');
-    await waitForStatus(running!.client, added.id, Status.COMPLETED);
-  });
-
   it('isGlobal: false keeps DurexClient out of modules that do not import DurexModule', async () => {
     @Injectable()
     class SignupService {
@@ -114,36 +155,6 @@ describe('DurexModule', () => {
 
     const error = await bootstrapError([], { isGlobal: false }, [SignupModule]);
     expect(error.message).toMatch(/DurexClient/);
-  });
-
-  it('a producer-only module (no handlers, commands: [...]) starts and enqueues the declared names', async () => {
-    running = await createDurexApp([], { commands: ['x'] });
-    const { client, executor } = running;
-    expect(executor.isRunning()).toBe(true);
-
-    const added = await client.add({ name: 'x', data: { n: 1 } });
-    expect(await client.count({ name: 'x', status: Status.PENDING })).toBe(1);
-    expect((await client.get(added.id)).data).toEqual({ n: 1 });
-  });
-
-  it('an unknown command name throws UnknownCommandError at enqueue, and nothing is stored', async () => {
-    running = await createDurexApp([SendEmailCommand, MailService], { commands: ['x'] });
-    const { client } = running;
-
-    const attempt = client.add({ name: 'sendEmial', data: {} });
-    await expect(attempt).rejects.toThrow(UnknownCommandError);
-    await expect(attempt).rejects.toThrow(/unknown command "sendEmial"\. Known commands: sendEmail, x/);
-    expect(await client.count()).toBe(0);
-  });
-
-  it('autoStart: false leaves the executor idle until started by hand', async () => {
-    running = await createDurexApp([SendEmailCommand, MailService], { autoStart: false });
-    const { client, executor } = running;
-    const added = await client.add({ name: 'sendEmail', data: { to: 'ada@example.com', subject: 'Later' } });
-    expect(executor.isRunning()).toBe(false);
-
-    await executor.start();
-    await waitForStatus(client, added.id, Status.COMPLETED);
   });
 
   it('logs through a Nest Logger unless a logger is given', async () => {
@@ -204,4 +215,3 @@ describe('DurexModule', () => {
     expect(running.executor.registry.has('neverProvided')).toBe(false);
   });
 });
-

@@ -1,5 +1,6 @@
 import { Command, type CommandHandler, type Instance, Status } from 'nestjs-durex';
 import { createDurexApp, type DurexTestApp, waitForInstances } from '../fixtures/durex-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 const ran: string[] = [];
 
@@ -15,11 +16,11 @@ class ReportCommand implements CommandHandler<{ kind: string }> {
   execute(): void {}
 }
 
-describe('schedules through Nest', () => {
+describe.each(STORAGE_KINDS)('schedules through Nest on %s', (kind) => {
   let running: DurexTestApp;
 
   beforeEach(async () => {
-    running = await createDurexApp([HeartbeatCommand, ReportCommand]);
+    running = await createDurexApp([HeartbeatCommand, ReportCommand], { storage: kind });
   });
 
   afterEach(() => running.app.close());

@@ -1,6 +1,7 @@
-import { Command, type CommandContext, type CommandHandler, type Instance, MemoryStorage, Status } from 'nestjs-durex';
+import { Command, type CommandContext, type CommandHandler, type Instance, Status } from 'nestjs-durex';
 import { createDurexApp, waitForStatus } from '../fixtures/durex-app.js';
 import { Gate } from '../fixtures/gate.js';
+import { openTestStorage, STORAGE_KINDS, type TestStorage } from '../support/storages.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Whatever the in-flight handler of the current test observed. */
@@ -17,14 +18,19 @@ class SlowReportCommand implements CommandHandler {
   }
 }
 
-describe('graceful shutdown', () => {
-  beforeEach(() => {
+describe.each(STORAGE_KINDS)('graceful shutdown on %s', (kind) => {
+  // A storage object durex does not own stays open after close(), so its state can be read.
+  let opened: TestStorage;
+
+  beforeEach(async () => {
     inFlight = { gate: new Gate(), finished: false };
+    opened = await openTestStorage(kind, expect.getState().currentTestName ?? 'graceful shutdown');
   });
 
+  afterEach(() => opened.dispose());
+
   it('app.close() lets an in-flight command finish within gracefulShutdown, and leaves nothing STARTED', async () => {
-    // A storage object durex does not own stays open after close(), so its state can be read.
-    const storage = new MemoryStorage();
+    const { storage } = opened;
     const { app, client, executor } = await createDurexApp([SlowReportCommand], { storage, gracefulShutdown: 10_000 });
     const added = await client.add({ name: 'slowReport' });
     await waitForStatus(client, added.id, Status.STARTED);
@@ -43,7 +49,7 @@ describe('graceful shutdown', () => {
   });
 
   it('past a tiny gracefulShutdown the handler is aborted through ctx.signal and handed back as PENDING', async () => {
-    const storage = new MemoryStorage();
+    const { storage } = opened;
     const { app, client } = await createDurexApp([SlowReportCommand], { storage, gracefulShutdown: 20 });
     const added = await client.add({ name: 'slowReport', retries: 0 });
     await waitForStatus(client, added.id, Status.STARTED);

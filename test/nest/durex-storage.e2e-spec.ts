@@ -1,26 +1,45 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Command, type CommandHandler, DUREX_ENTITIES, DUREX_STORAGE, DurexModule, type DurexStorage, Status, StorageClosedError } from 'nestjs-durex';
+import {
+  Command,
+  type CommandHandler,
+  DUREX_ENTITIES,
+  DUREX_STORAGE,
+  DurexInstanceEntity,
+  DurexModule,
+  type DurexStorage,
+  Status,
+  StorageClosedError,
+} from 'nestjs-durex';
 import { DataSource } from 'typeorm';
 import { createDurexApp, initDurexApp, waitForStatus } from '../fixtures/durex-app.js';
+import { openTestDatabase, type TestDatabase } from '../support/storages.js';
 
 @Command('archive')
 class ArchiveCommand implements CommandHandler {
   execute(): void {}
 }
 
-describe('DurexModule storages', () => {
-  let dir: string;
+describe.each(['sqlite', 'postgres'] as const)('DurexModule storages on %s', (kind) => {
+  let database: TestDatabase;
+  const dataSources: DataSource[] = [];
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'durex-nest-'));
+    database = await openTestDatabase(kind, expect.getState().currentTestName ?? 'module storages');
   });
 
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(dataSources.splice(0).map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    await database.dispose();
+  });
 
-  it("{ type: 'sqlite' } opens and migrates a database file, runs commands on it, and closes it at shutdown", async () => {
-    const { app, client } = await createDurexApp([ArchiveCommand], { storage: { type: 'sqlite', database: join(dir, 'durex.db') } });
+  /** An application's own DataSource on the test's database. */
+  async function openDataSource(): Promise<DataSource> {
+    const dataSource = new DataSource({ ...database.dataSource, entities: [...DUREX_ENTITIES] });
+    dataSources.push(dataSource);
+    return dataSource.initialize();
+  }
+
+  it(`{ type: '${kind}' } opens and migrates its database, runs commands on it, and closes it at shutdown`, async () => {
+    const { app, client } = await createDurexApp([ArchiveCommand], { storage: database.storage });
     const storage = app.get<DurexStorage>(DUREX_STORAGE);
     const added = await client.add({ name: 'archive', data: { file: 'a.txt' } });
     const done = await waitForStatus(client, added.id, Status.COMPLETED);
@@ -28,43 +47,46 @@ describe('DurexModule storages', () => {
 
     await app.close();
     await expect(storage.count()).rejects.toThrow(StorageClosedError);
+    // The row is where the options said: the file, or the schema (not `public`).
+    const reader = await openDataSource();
+    expect(await reader.getRepository(DurexInstanceEntity).findBy({ name: 'archive' })).toEqual([
+      expect.objectContaining({ id: added.id, status: Status.COMPLETED, data: { file: 'a.txt' } }),
+    ]);
   });
 
-  describe("{ type: 'typeorm' } on the application's own DataSource", () => {
-    let dataSource: DataSource;
+  it("{ type: 'typeorm' } enqueues inside the caller transaction through opts.manager, and never destroys the DataSource", async () => {
+    const dataSource = await openDataSource();
+    const { app, client } = await initDurexApp(
+      DurexModule.forRootAsync({
+        inject: [DataSource],
+        useFactory: (ds: DataSource) => ({ storage: { type: 'typeorm' as const, dataSource: ds } }),
+        extraProviders: [{ provide: DataSource, useValue: dataSource }],
+      }),
+      [ArchiveCommand],
+    );
 
-    beforeEach(async () => {
-      dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'app.db'), entities: [...DUREX_ENTITIES] });
-      await dataSource.initialize();
+    const committed = await dataSource.transaction((manager) => client.add({ name: 'archive', data: { n: 1 } }, { manager }));
+    const thrown = dataSource.transaction(async (manager) => {
+      await client.add({ name: 'archive', data: { n: 2 } }, { manager });
+      throw new Error('the caller rolls back');
     });
+    await expect(thrown).rejects.toThrow('the caller rolls back');
+    // An explicit rollback, on a query runner the caller drives.
+    const runner = dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      const inside = await client.add({ name: 'archive', data: { n: 3 } }, { manager: runner.manager });
+      expect(await runner.manager.getRepository(DurexInstanceEntity).countBy({ id: inside.id })).toBe(1);
+      await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
 
-    afterEach(async () => {
-      if (dataSource.isInitialized) await dataSource.destroy();
-    });
+    await waitForStatus(client, committed.id, Status.COMPLETED);
+    expect((await client.find({ name: 'archive' })).map((i) => i.data)).toEqual([{ n: 1 }]);
 
-    it('enqueues inside the caller transaction through opts.manager, and never destroys the DataSource', async () => {
-      const { app, client } = await initDurexApp(
-        DurexModule.forRootAsync({
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => ({ storage: { type: 'typeorm' as const, dataSource: ds } }),
-          extraProviders: [{ provide: DataSource, useValue: dataSource }],
-        }),
-        [ArchiveCommand],
-      );
-
-      const committed = await dataSource.transaction((manager) => client.add({ name: 'archive', data: { n: 1 } }, { manager }));
-      const rolledBack = dataSource.transaction(async (manager) => {
-        await client.add({ name: 'archive', data: { n: 2 } }, { manager });
-        throw new Error('the caller rolls back');
-      });
-      await expect(rolledBack).rejects.toThrow('the caller rolls back');
-
-      await waitForStatus(client, committed.id, Status.COMPLETED);
-      expect((await client.find({ name: 'archive' })).map((i) => i.data)).toEqual([{ n: 1 }]);
-
-      await app.close();
-      expect(dataSource.isInitialized).toBe(true);
-      expect(await dataSource.query('SELECT count(*) AS n FROM durex_instances')).toEqual([{ n: 1 }]);
-    });
+    await app.close();
+    expect(dataSource.isInitialized).toBe(true);
+    expect(await dataSource.getRepository(DurexInstanceEntity).count()).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, type CommandHandler, DurexClient, type Instance, type PayloadOf, Status } from 'nestjs-durex';
 import { createDurexApp, waitForStatus } from '../fixtures/durex-app.js';
+import { STORAGE_KINDS } from '../support/storages.js';
 
 /*
  * `npm run typecheck` checks this file: the `@ts-expect-error` lines fail the type check if the
@@ -26,12 +27,12 @@ class SendInvoiceCommand implements CommandHandler<InvoiceData> {
   }
 }
 
-describe('DurexClient typing through DurexCommands', () => {
+describe.each(STORAGE_KINDS)('DurexClient typing through DurexCommands on %s', (kind) => {
   it('type-checks the payload of a declared command, and leaves undeclared ones open', async () => {
     expectTypeOf<PayloadOf<'typedClient.sendInvoice'>>().toEqualTypeOf<InvoiceData>();
     expectTypeOf<DurexClient['add']>().parameter(0).toHaveProperty('name');
 
-    const { app, client } = await createDurexApp([SendInvoiceCommand], { commands: ['typedClient.undeclared'] });
+    const { app, client } = await createDurexApp([SendInvoiceCommand], { storage: kind, commands: ['typedClient.undeclared'] });
     try {
       const added = await client.add({ name: 'typedClient.sendInvoice', data: { invoiceId: 'inv-1', amountCents: 1200 } });
       expectTypeOf(added).toEqualTypeOf<Instance<InvoiceData>>();

@@ -1,6 +1,7 @@
 import { createTypeOrmStorage, DUREX_MIGRATIONS, DuplicateCommandError, Status, type DurexStorage, type StorageNotification } from 'nestjs-durex';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type NamedStatement, PostgresStatements } from '../../libs/durex/src/storage/typeorm/postgres.sql.js';
 import { makeInstance } from '../support/instances.js';
 import { dropSchema, openTestStorage, postgresSchemaFor, postgresUrl, type TestStorage } from '../support/storages.js';
 import { waitFor } from '../support/wait-for.js';
@@ -165,5 +166,57 @@ describe('PostgreSQL storage across processes', () => {
     const instance = makeInstance();
     await b!.insert([instance]);
     expect((await a!.get(instance.id))!.id).toBe(instance.id);
+  });
+});
+
+/*
+ * The claim statements are the storage's own (PostgresStatements builds them), so the plans below
+ * are those of the SQL that runs. Each picks ready rows in claim order through the partial index
+ * made for it, rather than sorting every ready row.
+ */
+describe('PostgreSQL claim plans', () => {
+  let opened: TestStorage | undefined;
+
+  afterEach(async () => {
+    await opened?.dispose();
+    opened = undefined;
+  });
+
+  const names = ['job-0', 'job-1'];
+  /** Each statement and its parameters ($1 names, $2 limit, $3 now, $4 owner, $5 lease expiry, then its own). */
+  const claims: [string, (statements: PostgresStatements, now: Date) => [NamedStatement, unknown[]]][] = [
+    ['the plain claim', (statements, now) => [statements.claim('ready', false, 'all'), [names, 10, now, 'planner', now]]],
+    [
+      'the claim that leaves keyed instances out and probes for them',
+      (statements, now) => [statements.claim('ready', false, 'probe'), [names, 10, now, 'planner', now]],
+    ],
+    ['the claim with per-name caps', (statements, now) => [statements.claim('ready', true, 'unkeyed'), [names, 10, now, 'planner', now, ['job-1'], [2]]]],
+    // The pick of a claim within cluster-wide limits: $1 names, $2 now, $3 full keys, $4 page size, $5 offset.
+    ['the candidates of a claim within cluster-wide limits', (statements, now) => [statements.limitCandidates, [names, now, ['full'], 100, 0]]],
+  ];
+
+  it.each(claims)('%s uses durex_instances_claim_idx', async (_, build) => {
+    const testId = expect.getState().currentTestName ?? 'claim plan';
+    opened = await openTestStorage('postgres', testId);
+    const schema = postgresSchemaFor(testId);
+    const now = Date.now();
+    // Mostly finished rows, as a queue that has run for a while has, and a backlog of ready ones.
+    await opened.storage.insert(
+      Array.from({ length: 4_000 }, (_, n) =>
+        makeInstance({
+          name: `job-${n % 4}`,
+          status: n % 4 === 0 ? Status.PENDING : Status.COMPLETED,
+          priority: n % 3,
+          readyAt: new Date(now - n * 1_000),
+          completedAt: n % 4 === 0 ? null : new Date(now - n * 1_000),
+        }),
+      ),
+    );
+    await admin(`ANALYZE "${schema}".durex_instances`);
+
+    const [statement, values] = build(new PostgresStatements(schema), new Date(now));
+    const plan = (await admin<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement.text}`, values)).map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Scan using durex_instances_claim_idx/);
+    expect(plan).not.toMatch(/Seq Scan on durex_instances/);
   });
 });

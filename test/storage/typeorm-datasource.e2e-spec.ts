@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createTypeOrmStorage,
   DUREX_ENTITIES,
@@ -14,7 +11,7 @@ import {
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeInstance } from '../support/instances.js';
-import { dropSchema, postgresSchemaFor, postgresUrl, sqliteFileIn } from '../support/storages.js';
+import { openTestDatabase } from '../support/storages.js';
 
 const createdAt = new Date('2026-02-03T04:05:06.789Z');
 
@@ -44,16 +41,7 @@ describe.each(['sqlite', 'postgres'] as const)("the application's own DataSource
   const opened: DataSource[] = [];
 
   beforeEach(async () => {
-    if (kind === 'sqlite') {
-      const directory = await mkdtemp(join(tmpdir(), 'durex-app-'));
-      options = { type: 'better-sqlite3', database: sqliteFileIn(directory) };
-      dispose = () => rm(directory, { recursive: true, force: true });
-    } else {
-      const schema = postgresSchemaFor(expect.getState().currentTestName ?? 'datasource');
-      await dropSchema(postgresUrl(), schema);
-      options = { type: 'postgres', url: postgresUrl(), schema };
-      dispose = () => dropSchema(postgresUrl(), schema);
-    }
+    ({ dataSource: options, dispose } = await openTestDatabase(kind, expect.getState().currentTestName ?? 'datasource'));
   });
 
   afterEach(async () => {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTypeOrmStorage, MemoryStorage, type DurexStorage } from 'nestjs-durex';
+import { createTypeOrmStorage, MemoryStorage, type DurexStorage, type PostgresStorageOptions, type SqliteStorageOptions } from 'nestjs-durex';
 import pg from 'pg';
+import type { DataSourceOptions } from 'typeorm';
 import { expect, inject } from 'vitest';
 
 /** The storages every storage-touching suite runs on. */
@@ -56,6 +57,39 @@ export async function openTestStorage(kind: StorageKind, testId: string): Promis
       return { kind, storage, dispose };
     }
   }
+}
+
+/** An empty database of a test that connects to it itself, and how to drop it. */
+export interface TestDatabase {
+  /** durex's storage options for it. */
+  storage: SqliteStorageOptions | PostgresStorageOptions;
+  /** The options of an application's own DataSource on it (add the entities). */
+  dataSource: DataSourceOptions;
+  dispose(): Promise<void>;
+}
+
+/**
+ * An empty database of the given kind for the test named `testId`, nothing opened on it: a file in
+ * a temporary directory of its own, or a schema of its own (see {@link postgresSchemaFor}).
+ */
+export async function openTestDatabase(kind: Exclude<StorageKind, 'memory'>, testId: string): Promise<TestDatabase> {
+  if (kind === 'sqlite') {
+    const directory = await mkdtemp(join(tmpdir(), 'durex-sqlite-'));
+    const database = sqliteFileIn(directory);
+    return {
+      storage: { type: 'sqlite', database },
+      dataSource: { type: 'better-sqlite3', database },
+      dispose: () => rm(directory, { recursive: true, force: true }),
+    };
+  }
+  const url = postgresUrl();
+  const schema = postgresSchemaFor(testId);
+  await dropSchema(url, schema);
+  return {
+    storage: { type: 'postgres', url, schema },
+    dataSource: { type: 'postgres', url, schema },
+    dispose: () => dropSchema(url, schema),
+  };
 }
 
 /** The database file of a SQLite test storage in `directory`. */

@@ -34,6 +34,8 @@ export class Scheduler {
   private recoveredAt = Number.NEGATIVE_INFINITY;
   /** The time the last claim looked for ready work at. */
   private claimedUpTo = 0;
+  /** The last wake-up time found already passed, for which the overdue check was made to run. */
+  private pastDueChecked = Number.NaN;
   /** Most outcomes waiting to be written before claims pause. */
   private readonly maxUnwritten: number;
   /** Whether concurrency limits shaped the last claim (left names out, or capped them). */
@@ -190,6 +192,14 @@ export class Scheduler {
     // out, and a freed worker wakes us; or another process's claim had it locked (SKIP LOCKED), and
     // that claim ends in milliseconds: look again soon, backing off to the poll interval.
     if (due <= 0) {
+      // It may be a deadline, which only the overdue check expires, not the claims below; and it
+      // may have passed before its instance could be seen (by a slow insert's time), so at any
+      // earlier check. Check once for each such time rather than wait for the poll interval.
+      if (next.getTime() !== this.pastDueChecked) {
+        this.pastDueChecked = next.getTime();
+        this.overdueCheckAt = now;
+        return 0;
+      }
       if (next.getTime() > this.claimedUpTo) return 0;
       return this.limitedOut ? poll : Math.min(poll, LOCKED_RETRY_MS * 2 ** this.misses++);
     }
