@@ -432,21 +432,23 @@ describe.each(STORAGE_KINDS)('storage contract on %s', (kind) => {
       expect(await storage.findExpiredLeases(at(10), 10)).toEqual([]);
     });
 
-    it('tells the next time one of the names becomes claimable', async () => {
-      expect(await storage.nextWakeAt(['job'])).toBeNull();
+    it('tells when waiting instances of the names are next ready, and their earliest deadline apart', async () => {
+      const none = { readyAt: null, deadlineAt: null };
+      expect(await storage.nextWakeAt(['job'])).toEqual(none);
       await storage.insert([
         makeInstance({ readyAt: at(500) }),
-        makeInstance({ status: Status.REPEATING, readyAt: at(300) }),
-        makeInstance({ status: Status.STARTED, readyAt: at(1), leaseOwner: 'w', leaseExpiresAt: at(2) }),
+        makeInstance({ status: Status.REPEATING, readyAt: at(300), deadlineAt: at(50) }),
+        makeInstance({ status: Status.STARTED, readyAt: at(1), leaseOwner: 'w', leaseExpiresAt: at(2), deadlineAt: at(3) }),
         makeInstance({ status: Status.COMPLETED, readyAt: at(1), completedAt: at(2) }),
         makeInstance({ name: 'other', readyAt: at(5) }),
       ]);
-      expect(await storage.nextWakeAt(['job'])).toEqual(at(300));
-      expect(await storage.nextWakeAt(['other', 'job'])).toEqual(at(5));
-      expect(await storage.nextWakeAt(['none'])).toBeNull();
-      expect(await storage.nextWakeAt([])).toBeNull();
-      await storage.insert([makeInstance({ readyAt: at(900), deadlineAt: at(100) })]);
-      expect(await storage.nextWakeAt(['job'])).toEqual(at(101));
+      expect(await storage.nextWakeAt(['job'])).toEqual({ readyAt: at(300), deadlineAt: null });
+      expect(await storage.nextWakeAt(['other', 'job'])).toEqual({ readyAt: at(5), deadlineAt: null });
+      expect(await storage.nextWakeAt(['none'])).toEqual(none);
+      expect(await storage.nextWakeAt([])).toEqual(none);
+      await storage.insert([makeInstance({ readyAt: at(900), deadlineAt: at(100) }), makeInstance({ readyAt: at(900), deadlineAt: at(700) })]);
+      expect(await storage.nextWakeAt(['job'])).toEqual({ readyAt: at(300), deadlineAt: at(100) });
+      expect(await storage.nextWakeAt(['other'])).toEqual({ readyAt: at(5), deadlineAt: null });
     });
   });
 

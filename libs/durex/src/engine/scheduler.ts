@@ -34,7 +34,7 @@ export class Scheduler {
   private recoveredAt = Number.NEGATIVE_INFINITY;
   /** The time the last claim looked for ready work at. */
   private claimedUpTo = 0;
-  /** The last wake-up time found already passed, for which the overdue check was made to run. */
+  /** The last passed deadline the overdue check was made to run for. */
   private pastDueChecked = Number.NaN;
   /** Most outcomes waiting to be written before claims pause. */
   private readonly maxUnwritten: number;
@@ -182,28 +182,36 @@ export class Scheduler {
     // The last tick did not claim (the buffer was full enough then) and now there is room: claim,
     // rather than ask the queue when work is due, a round trip that a full queue answers with "now".
     if (!this.lastClaimShort) return 0;
-    const next = await this.storage.nextWakeAt(this.registry.claimableNames());
+    const wake = await this.storage.nextWakeAt(this.registry.claimableNames());
     const now = this.options.clock.now();
-    if (!next) return poll;
-    const due = next.getTime() - now;
-    // Due but not claimed. If it became ready since the last claim looked (while that claim was in
+    // A deadline expires once it has passed, by the overdue check, never by the claims below.
+    const expiresAt = wake.deadlineAt ? wake.deadlineAt.getTime() + 1 : undefined;
+    if (expiresAt !== undefined && expiresAt <= now) {
+      // Passed, and possibly before its instance could be seen (a slow insert, a deadlineAt already
+      // past), so at no earlier check: check once for each such time rather than wait for the poll.
+      if (expiresAt !== this.pastDueChecked) {
+        this.pastDueChecked = expiresAt;
+        this.overdueCheckAt = now;
+        return 0;
+      }
+    } else if (expiresAt !== undefined) {
+      this.overdueCheckAt = Math.min(this.overdueCheckAt, expiresAt);
+    }
+    const upcoming = [wake.readyAt?.getTime(), expiresAt !== undefined && expiresAt > now ? expiresAt : undefined].filter(
+      (at): at is number => at !== undefined,
+    );
+    if (!upcoming.length) return poll;
+    const next = Math.min(...upcoming);
+    const due = next - now;
+    // Ready but not claimed. If it became ready since the last claim looked (while that claim was in
     // flight, or a timer fired a hair early), look again now; that cannot spin, since the next
     // claim looks later than its readyAt. If it was ready then, either a concurrency limit kept it
     // out, and a freed worker wakes us; or another process's claim had it locked (SKIP LOCKED), and
     // that claim ends in milliseconds: look again soon, backing off to the poll interval.
     if (due <= 0) {
-      // It may be a deadline, which only the overdue check expires, not the claims below; and it
-      // may have passed before its instance could be seen (by a slow insert's time), so at any
-      // earlier check. Check once for each such time rather than wait for the poll interval.
-      if (next.getTime() !== this.pastDueChecked) {
-        this.pastDueChecked = next.getTime();
-        this.overdueCheckAt = now;
-        return 0;
-      }
-      if (next.getTime() > this.claimedUpTo) return 0;
+      if (next > this.claimedUpTo) return 0;
       return this.limitedOut ? poll : Math.min(poll, LOCKED_RETRY_MS * 2 ** this.misses++);
     }
-    this.overdueCheckAt = Math.min(this.overdueCheckAt, next.getTime());
     return Math.min(due, poll);
   }
 

@@ -11,6 +11,7 @@ import type {
   StorageNotification,
   Transition,
   TransitionOutcome,
+  WakeTimes,
 } from './storage.interface.js';
 
 /**
@@ -146,7 +147,7 @@ export class HookedStorage implements DurexStorage {
     return this.observe('findExpiredLeases', () => this.inner.findExpiredLeases(now, limit));
   }
 
-  nextWakeAt(names: readonly string[]): Promise<Date | null> {
+  nextWakeAt(names: readonly string[]): Promise<WakeTimes> {
     return this.observe('nextWakeAt', () => this.inner.nextWakeAt(names));
   }
 

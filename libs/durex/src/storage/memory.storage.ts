@@ -19,6 +19,7 @@ import type {
   Transition,
   TransitionOutcome,
   TransactionalStorage,
+  WakeTimes,
 } from './storage.interface.js';
 
 /** A fan-in edge; `outcome` is recorded when the dependency ends. */
@@ -253,17 +254,17 @@ export class MemoryStorage implements DurexStorage, TransactionalStorage, Notify
       .map(toInstance);
   }
 
-  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
+  async nextWakeAt(names: readonly string[]): Promise<WakeTimes> {
     this.assertOpen();
     const wanted = new Set(names);
-    let earliest: number | null = null;
+    let readyAt: Date | null = null;
+    let deadlineAt: Date | null = null;
     for (const row of this.rows.values()) {
       if (!wanted.has(row.name) || !RUNNABLE_STATUSES.includes(row.status)) continue;
-      let at = row.readyAt.getTime();
-      if (row.status === Status.PENDING && row.deadlineAt) at = Math.min(at, row.deadlineAt.getTime() + 1);
-      if (earliest === null || at < earliest) earliest = at;
+      if (!readyAt || row.readyAt < readyAt) readyAt = row.readyAt;
+      if (row.status === Status.PENDING && row.deadlineAt && (!deadlineAt || row.deadlineAt < deadlineAt)) deadlineAt = row.deadlineAt;
     }
-    return earliest === null ? null : new Date(earliest);
+    return { readyAt: readyAt && new Date(readyAt), deadlineAt: deadlineAt && new Date(deadlineAt) };
   }
 
   async transaction<R>(fn: (storage: DurexStorage) => Promise<R>): Promise<R> {

@@ -224,8 +224,19 @@ export interface LockingStorage {
   renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]>;
   /** STARTED instances whose lease expired before `now`: their process died. */
   findExpiredLeases(now: Date, limit: number): Promise<Instance[]>;
-  /** The earliest time one of `names` becomes claimable: a `readyAt`, or a PENDING deadline. Null when none waits. */
-  nextWakeAt(names: readonly string[]): Promise<Date | null>;
+  /** When waiting instances of `names` next need the claim loop: the earliest `readyAt`, and the earliest PENDING deadline. */
+  nextWakeAt(names: readonly string[]): Promise<WakeTimes>;
+}
+
+/**
+ * What `nextWakeAt` answers. The two are apart because they need different work: a ready instance is
+ * claimed, a passed deadline is expired by the overdue check. @publicApi
+ */
+export interface WakeTimes {
+  /** The earliest `readyAt` of a PENDING or REPEATING instance; null when none waits. */
+  readyAt: Date | null;
+  /** The earliest `deadlineAt` of a PENDING instance (it expires once that time has passed); null when none has one. */
+  deadlineAt: Date | null;
 }
 
 /** Atomic groups of operations (the reference's `TransactionalStorage`). @publicApi */

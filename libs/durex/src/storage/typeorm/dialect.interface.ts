@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { InstanceEvent } from '../../core/event.js';
 import type { Dependency, DependencyOutcome } from '../../core/fan-in.js';
 import type { Instance } from '../../core/instance.js';
-import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
+import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome, WakeTimes } from '../storage.interface.js';
 
 /** Which instances a claim takes: ready ones, or PENDING ones whose deadline passed. */
 export type ClaimKind = 'ready' | 'overdue';
@@ -45,7 +45,7 @@ export interface DurexDialect {
   claim(request: ClaimRequest): Promise<ClaimedInstances>;
   renewLeases(owner: string, ids: readonly string[], until: Date): Promise<string[]>;
   findExpiredLeases(now: Date, limit: number): Promise<Instance[]>;
-  nextWakeAt(names: readonly string[]): Promise<Date | null>;
+  nextWakeAt(names: readonly string[]): Promise<WakeTimes>;
   ping(): Promise<void>;
   /** Sends a notification to every process; false when the database cannot (SQLite: in-process only). */
   publish(notification: StorageNotification): Promise<boolean>;

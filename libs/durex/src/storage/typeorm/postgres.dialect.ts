@@ -9,7 +9,7 @@ import type { Instance } from '../../core/instance.js';
 import { type Status, TERMINAL_STATUSES } from '../../core/status.js';
 import { hasNameLimits, LimitedPick } from '../claim-limits.js';
 import { dependencyIds, settleWaiters } from '../fan-in-insert.js';
-import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition } from '../storage.interface.js';
+import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, WakeTimes } from '../storage.interface.js';
 import type { DurexDialect, TransitionResult } from './dialect.interface.js';
 import {
   decodeEvent,
@@ -370,10 +370,13 @@ export class PostgresDialect implements DurexDialect {
     return (await this.run(this.ctx.statements.findExpiredLeases, [now, limit])).map((row) => decodeInstance(row, PG_CODEC));
   }
 
-  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
-    if (!names.length) return null;
+  async nextWakeAt(names: readonly string[]): Promise<WakeTimes> {
+    if (!names.length) return { readyAt: null, deadlineAt: null };
     const [row] = await this.run(this.ctx.statements.nextWakeAt, [names]);
-    return row?.at ? PG_CODEC.decodeTime(row.at) : null;
+    return {
+      readyAt: row?.ready_at ? PG_CODEC.decodeTime(row.ready_at) : null,
+      deadlineAt: row?.deadline_at ? PG_CODEC.decodeTime(row.deadline_at) : null,
+    };
   }
 
   async ping(): Promise<void> {

@@ -131,11 +131,10 @@ RETURNING id`);
 WHERE status = 'STARTED' AND lease_expires_at < $1
 ORDER BY lease_expires_at, id LIMIT $2`);
     // One index probe per name on (name, ready_at) instead of a scan of every waiting row.
-    this.nextWakeAt = named(`SELECT LEAST(
+    this.nextWakeAt = named(`SELECT
   (SELECT min(w.ready_at) FROM unnest($1::text[]) AS n(name)
-    CROSS JOIN LATERAL (SELECT ready_at FROM ${I} WHERE ${RUNNABLE} AND name = n.name ORDER BY ready_at LIMIT 1) w),
-  (SELECT min(deadline_at) FROM ${I} WHERE status = 'PENDING' AND deadline_at IS NOT NULL AND name = ANY($1::text[]))
-    + interval '1 millisecond') AS at`);
+    CROSS JOIN LATERAL (SELECT ready_at FROM ${I} WHERE ${RUNNABLE} AND name = n.name ORDER BY ready_at LIMIT 1) w) AS ready_at,
+  (SELECT min(deadline_at) FROM ${I} WHERE status = 'PENDING' AND deadline_at IS NOT NULL AND name = ANY($1::text[])) AS deadline_at`);
     this.holderOf = named(`SELECT id FROM ${I} WHERE unique_key = $1 AND ${ACTIVE_KEY} LIMIT 1`);
     this.notify = named(`SELECT pg_notify($1, $2)`);
 

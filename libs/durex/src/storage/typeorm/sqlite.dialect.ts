@@ -10,7 +10,7 @@ import { RUNNABLE_STATUSES, type Status, TERMINAL_STATUSES } from '../../core/st
 import { hasNameLimits, LimitedPick } from '../claim-limits.js';
 import { dependencyIds, settleWaiters } from '../fan-in-insert.js';
 import { compareForClaim } from '../instance-query.js';
-import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome } from '../storage.interface.js';
+import type { ClaimedInstances, ClaimRequest, InstanceQuery, StorageNotification, Transition, TransitionOutcome, WakeTimes } from '../storage.interface.js';
 import type { DurexDialect, TransitionResult } from './dialect.interface.js';
 import {
   decodeEvent,
@@ -314,10 +314,11 @@ export class SqliteDialect implements DurexDialect {
     return rows.map((row) => decodeInstance(row, SQLITE_CODEC));
   }
 
-  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
-    if (!names.length) return null;
+  async nextWakeAt(names: readonly string[]): Promise<WakeTimes> {
+    if (!names.length) return { readyAt: null, deadlineAt: null };
     const row = await this.read(() => this.statement(SQLITE_SQL.nextWakeAt).get({ names: JSON.stringify(names) }) as Row | undefined);
-    return row?.at === null || row?.at === undefined ? null : SQLITE_CODEC.decodeTime(row.at);
+    const time = (value: unknown) => (value === null || value === undefined ? null : SQLITE_CODEC.decodeTime(value));
+    return { readyAt: time(row?.ready_at), deadlineAt: time(row?.deadline_at) };
   }
 
   async ping(): Promise<void> {

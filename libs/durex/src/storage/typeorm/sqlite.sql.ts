@@ -31,12 +31,11 @@ export const SQLITE_SQL = {
     RETURNING id`,
   findExpiredLeases: `SELECT ${COLUMNS} FROM durex_instances
     WHERE status = 'STARTED' AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT ?`,
-  nextWakeAt: `SELECT min(at) AS at FROM (
-    SELECT min(ready_at) AS at FROM durex_instances
-      WHERE ${RUNNABLE} AND name IN (SELECT value FROM json_each(@names))
-    UNION ALL
-    SELECT min(deadline_at) + 1 FROM durex_instances
-      WHERE status = 'PENDING' AND deadline_at IS NOT NULL AND name IN (SELECT value FROM json_each(@names)))`,
+  nextWakeAt: `SELECT
+    (SELECT min(ready_at) FROM durex_instances
+      WHERE ${RUNNABLE} AND name IN (SELECT value FROM json_each(@names))) AS ready_at,
+    (SELECT min(deadline_at) FROM durex_instances
+      WHERE status = 'PENDING' AND deadline_at IS NOT NULL AND name IN (SELECT value FROM json_each(@names))) AS deadline_at`,
   startedEvent: `INSERT INTO durex_events (instance_id, type, at, attempt) VALUES (?, 'started', ?, ?)`,
   // Fan-in. The edges of a waiter go with it through their foreign key.
   statusesOf: `SELECT id, status FROM durex_instances WHERE id IN (SELECT value FROM json_each(?))`,

@@ -20,6 +20,7 @@ import type {
   TransactionalStorage,
   Transition,
   TransitionOutcome,
+  WakeTimes,
 } from '../storage.interface.js';
 import type { DurexDialect } from './dialect.interface.js';
 import { DUREX_ENTITIES } from './durex-entities.js';
@@ -263,7 +264,7 @@ export class TypeOrmStorage implements DurexStorage, TransactionalStorage, Notif
     return this.dialect.findExpiredLeases(now, limit);
   }
 
-  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
+  async nextWakeAt(names: readonly string[]): Promise<WakeTimes> {
     this.assertOpen();
     return this.dialect.nextWakeAt(names);
   }
