@@ -2,19 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Command, type CommandHandler } from 'nestjs-durex';
 import type { StatsResponseDto } from 'nestjs-durex/admin';
 import { DurexAdminModule } from 'nestjs-durex/admin';
+import { Gate } from '../fixtures/gate.js';
 import { STORAGE_KINDS } from '../support/storages.js';
 import { waitFor } from '../support/wait-for.js';
 import { durexForTest, useTestApp } from './http-app.js';
 
-/** Holds every handler busy until the test opens it, so the limits' slots stay taken while GET /stats reads them. */
-@Injectable()
-class Gate {
-  open!: () => void;
-  readonly opened = new Promise<void>((resolve) => {
-    this.open = resolve;
-  });
-}
-
+/** Waits on the app's one Gate: every handler stays busy, its limits' slots taken, while GET /stats reads them. */
 @Injectable()
 abstract class HeldCommand implements CommandHandler {
   constructor(private readonly gate: Gate) {}

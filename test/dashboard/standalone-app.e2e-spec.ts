@@ -8,7 +8,7 @@ import { AppModule } from '../../apps/dashboard/src/app.module.js';
 import { type Env, loadDashboardConfig } from '../../apps/dashboard/src/dashboard.config.js';
 import { CapturingLogger } from '../admin/http-app.js';
 import { makeInstance } from '../support/instances.js';
-import { openTestStorage, postgresSchemaFor, postgresUrl } from '../support/storages.js';
+import { openTestDatabase } from '../support/storages.js';
 
 /** A database another service filled, the environment that points the dashboard at it, and its disposal. */
 interface ServiceDatabase {
@@ -17,19 +17,16 @@ interface ServiceDatabase {
   dispose(): Promise<void>;
 }
 
-/** The service's database on each storage the standalone dashboard opens, through the variables an operator sets. */
-const SERVICE_DATABASES: Record<'sqlite' | 'postgres', (testId: string) => Promise<ServiceDatabase>> = {
-  sqlite: async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'durex-dashboard-app-'));
-    const database = join(directory, 'durex.db');
-    const storage = await createTypeOrmStorage({ type: 'sqlite', database });
-    return { env: { DUREX_DB: database }, storage, dispose: () => rm(directory, { recursive: true, force: true }) };
-  },
-  postgres: async (testId) => {
-    const { storage, dispose } = await openTestStorage('postgres', testId);
-    return { env: { DATABASE_URL: postgresUrl(), DUREX_SCHEMA: postgresSchemaFor(testId) }, storage, dispose };
-  },
-};
+/**
+ * The service's database on each storage the standalone dashboard opens, filled through its own
+ * storage, and the variables an operator sets to point the dashboard at it.
+ */
+async function serviceDatabase(kind: 'sqlite' | 'postgres', testId: string): Promise<ServiceDatabase> {
+  const database = await openTestDatabase(kind, testId);
+  const options = database.storage;
+  const env = options.type === 'sqlite' ? { DUREX_DB: options.database } : { DATABASE_URL: options.url, DUREX_SCHEMA: options.schema };
+  return { env, storage: await createTypeOrmStorage(options), dispose: database.dispose };
+}
 
 describe('apps/dashboard', () => {
   describe('configuration', () => {
@@ -79,7 +76,7 @@ describe('apps/dashboard', () => {
     const authorization = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`;
 
     beforeAll(async () => {
-      database = await SERVICE_DATABASES[kind](`standalone dashboard on ${kind}`);
+      database = await serviceDatabase(kind, `standalone dashboard on ${kind}`);
       // Another service's executor wrote these; the dashboard has no handler for either.
       await database.storage.migrate();
       await database.storage.insert([dead, waiting]);

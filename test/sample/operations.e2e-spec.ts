@@ -48,8 +48,9 @@ describe.each(SAMPLE_DATABASES)('the operations surface of the sample on %s', (d
       status: 'ok',
       info: { database: { status: 'up' }, durex: { status: 'up', storage: 'up', executor: 'running' } },
     });
-    // The queue size gauge is measured every metricsInterval and at each stats(): a delayed email
-    // waits in the queue, and stats() measures it now rather than in five seconds.
+    // The queue size gauge is measured when the executor starts, every metricsInterval after, and at
+    // each stats(): a delayed email added now waits in the queue, and stats() measures it at once
+    // rather than at the next interval, five seconds on.
     const client = sample.app.get(DurexClient);
     const email = { orderId: id, messageKey: `${id}:later`, to: 'ops@example.com', subject: 'later', body: 'later' };
     await client.add({ name: 'sendOrderEmail', data: email, delay: 3_600_000 });

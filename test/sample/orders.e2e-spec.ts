@@ -4,7 +4,6 @@ import request from 'supertest';
 import { UnitOfWork } from '../../apps/sample/src/database/unit-of-work.service.js';
 import { StockItem } from '../../apps/sample/src/inventory/stock-item.entity.js';
 import { SEED_STOCK } from '../../apps/sample/src/inventory/stock.seed.js';
-import { Mailer } from '../../apps/sample/src/notifications/mailer.service.js';
 import type { OrderView, WorkflowStepView } from '../../apps/sample/src/orders/dto/order-view.dto.js';
 import { Order } from '../../apps/sample/src/orders/order.entity.js';
 import { Payment } from '../../apps/sample/src/payments/payment.entity.js';
@@ -173,21 +172,9 @@ describe.each(SAMPLE_DATABASES)('the sample order service on %s', (database) => 
     expect(await app.get(DurexClient).find({ name: 'validateOrder' })).toHaveLength(1);
   });
 
-  it('starts at most EMAIL_RATE_MAX emails in any EMAIL_RATE_WINDOW_MS, and sends at most two at once', async () => {
+  it('starts at most EMAIL_RATE_MAX emails in any EMAIL_RATE_WINDOW_MS', async () => {
     const max = Number(TEST_ENV.EMAIL_RATE_MAX);
     const per = Number(TEST_ENV.EMAIL_RATE_WINDOW_MS);
-    const mailer = app.get(Mailer);
-    const send = mailer.send.bind(mailer);
-    let sending = 0;
-    let mostAtOnce = 0;
-    vi.spyOn(mailer, 'send').mockImplementation(async (email, signal) => {
-      mostAtOnce = Math.max(mostAtOnce, ++sending);
-      try {
-        await send(email, signal);
-      } finally {
-        sending -= 1;
-      }
-    });
 
     // Three orders of two lines: six emails, three times what one window lets start.
     const ids = await Promise.all([1, 2, 3].map(() => placeOrder(app, anOrder())));
@@ -206,8 +193,6 @@ describe.each(SAMPLE_DATABASES)('the sample order service on %s', (database) => 
     const crowded = starts.slice(max).filter((start, i) => start - starts[i]! < per);
     expect(crowded).toEqual([]);
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(2 * per);
-    expect(mostAtOnce).toBeGreaterThanOrEqual(1);
-    expect(mostAtOnce).toBeLessThanOrEqual(2);
   });
 
   it('runs every step of the workflow under the trace id of the request', async () => {

@@ -115,7 +115,7 @@ export interface ExecutorOptions {
   /** Tracing and similar integrations: see every new instance and wrap every attempt. */
   instrumentations?: readonly Instrumentation[];
   metrics?: MetricsCollector;
-  /** How often the queue size metric is measured. @default 5000 */
+  /** How often the queue size metric is measured (also when the executor starts, and at each `stats()`). @default 5000 */
   metricsInterval?: number;
   /** Commands that always have one active instance: started with the executor and restarted when they end. */
   permanentCommands?: readonly string[];

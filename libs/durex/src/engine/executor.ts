@@ -88,7 +88,7 @@ export interface CommandClusterLimitStats {
 
 /** The cluster-wide limits this executor claims under. @publicApi */
 export interface ClusterLimitStats {
-  /** Every command name with a cluster-wide limit: the executor's options first, then the command's own. */
+  /** Every command name with a cluster-wide limit: the executor's options override the command's own. */
   commands: Record<string, CommandClusterLimitStats>;
   /** Most instances holding one `concurrencyKey` STARTED at once, whatever their commands. */
   concurrencyKeyLimit: number;

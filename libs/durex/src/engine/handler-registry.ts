@@ -111,7 +111,7 @@ export class HandlerRegistry {
   }
 
   /**
-   * The cluster-wide limits of these names: the executor's options first, then the commands' own.
+   * The cluster-wide limits of these names: the executor's options override the commands' own.
    * Only names with a limit appear.
    */
   clusterLimits(

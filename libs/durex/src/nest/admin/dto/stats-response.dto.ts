@@ -43,7 +43,7 @@ export class ClusterLimitsDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/CommandClusterLimitDto' },
-    description: "Every command with a cluster-wide limit, the module's options first, then the command's own.",
+    description: "Every command with a cluster-wide limit; the module's options override the command's own.",
   })
   commands!: Record<string, CommandClusterLimitDto>;
   @ApiProperty({ description: 'Most instances holding one concurrencyKey STARTED at once.' }) concurrencyKeyLimit!: number;
