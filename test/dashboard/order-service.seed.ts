@@ -25,10 +25,32 @@ import { waitFor } from '../support/wait-for.js';
  * is compensated.
  */
 
-/** The warehouse API that syncInventory calls: down until the suite "fixes" it before a replay. */
+/**
+ * The warehouse API that syncInventory calls: down until the suite "fixes" it before a replay, and
+ * able to hold a sync in flight so that the suite can look at the run before letting it finish.
+ */
 @Injectable()
 export class Warehouse {
   healthy = false;
+  private gate: Promise<void> = Promise.resolve();
+  private open = (): void => {};
+
+  /** Makes every sync from now on wait until {@link release}. */
+  hold(): void {
+    this.gate = new Promise((resolve) => {
+      this.open = resolve;
+    });
+  }
+
+  /** Lets the held syncs finish. */
+  release(): void {
+    this.open();
+  }
+
+  async sync(): Promise<void> {
+    if (!this.healthy) throw new Error('warehouse API answered 503 Service Unavailable');
+    await this.gate;
+  }
 }
 
 /** Stands for a call to another service, so the workflow's runs take time as they would. */
@@ -92,10 +114,8 @@ class SendEmailCommand implements CommandHandler {
 @Command('syncInventory', { retries: 1, backoff: constantBackoff(20) })
 class SyncInventoryCommand implements CommandHandler {
   constructor(private readonly warehouse: Warehouse) {}
-  async execute(): Promise<void> {
-    if (!this.warehouse.healthy) throw new Error('warehouse API answered 503 Service Unavailable');
-    // A full sync takes a visible moment, so a page can show the replayed run before it completes.
-    await work(1_500);
+  execute(): Promise<void> {
+    return this.warehouse.sync();
   }
 }
 

@@ -4,7 +4,8 @@ import { h, s } from './dom.js';
 import { count, dateTime, duration, relative, shortId } from './format.js';
 import { type Page, type PageContext, routeHref } from './page.js';
 import { STATUS_ORDER, statusBadge, statusClass } from './status.badge.js';
-import { type Relation, type WorkflowEvent, type WorkflowNode, buildWorkflowTree, parentsToExplain } from './workflow.tree.js';
+import { loadHistories } from './workflow.histories.js';
+import { type Relation, type WorkflowNode, buildWorkflowTree, parentsToExplain } from './workflow.tree.js';
 
 /** How the tree names each relation between an instance and its parent. */
 const RELATION_LABELS: Record<Relation, string> = {
@@ -86,8 +87,7 @@ export const workflowsPage: Page = async (context) => {
 export const workflowPage: Page = async (context) => {
   const correlationId = context.params.correlationId!;
   const { items, total } = await context.api.workflow(correlationId, context.signal);
-  const parents = await Promise.all(parentsToExplain(items).map((id) => context.api.command(id, context.signal)));
-  const histories = new Map<string, readonly WorkflowEvent[]>(parents.map((parent) => [parent.id, parent.history ?? []]));
+  const histories = await loadHistories(parentsToExplain(items), (id) => context.api.command(id, context.signal));
   const roots = buildWorkflowTree(items, histories);
   const span = timeSpan(items, context.now);
   const counts = new Map<string, number>();

@@ -70,6 +70,20 @@ describe('buildWorkflowTree', () => {
     ]);
   });
 
+  it('finds the attempt that created a child in history order when a retry, the next start and the Recover child share a millisecond', () => {
+    const failing = instance('c', 'chargeCard', 0, { status: 'DEAD_LETTER' });
+    const compensation = instance('l', 'releaseStock', 1, { parentId: 'c' });
+    const history = events(['created', 0], ['started', 0], ['retrying', 1], ['started', 1], ['failed', 1], ['recovered', 1]);
+    expect(outline(buildWorkflowTree([failing, compensation], new Map([['c', history]])))).toEqual(['chargeCard root', '  releaseStock compensation']);
+  });
+
+  it('labels as an expiry the child of a parent that expired while waiting to retry', () => {
+    const quote = instance('q', 'sendQuote', 0, { status: 'EXPIRED' });
+    const onExpiry = instance('z', 'notifySales', 4, { parentId: 'q' });
+    const history = events(['created', 0], ['started', 1], ['retrying', 2], ['expired', 4]);
+    expect(outline(buildWorkflowTree([quote, onExpiry], new Map([['q', history]])))).toEqual(['sendQuote root', '  notifySales expiry']);
+  });
+
   it('makes an instance whose parent is not among them a root, and places children by name when no history is given', () => {
     expect(outline(buildWorkflowTree([reserve, email, charge], new Map()))).toEqual(['reserveStock root', '  sendEmail spawn', '  chargeCard step']);
   });

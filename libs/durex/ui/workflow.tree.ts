@@ -75,10 +75,17 @@ export function buildWorkflowTree<T extends WorkflowInstance>(instances: readonl
   return roots;
 }
 
-/** Decided by how the parent's attempt that created the child ended: the first attempt end at or after the child's creation. */
+/**
+ * Decided by how the parent's attempt that created the child ended. Timestamps are in milliseconds,
+ * and without backoff a `retrying`, the next `started` and a Recover child can share one, so the
+ * attempt is found in history order: the last start at or before the child's creation. Its end is
+ * the first attempt end after that start and not before the child, since an instance that expires
+ * while waiting to retry ends with no start of its own.
+ */
 function relationTo(parent: WorkflowInstance, child: WorkflowInstance, history: readonly WorkflowEvent[] = []): Relation {
   const created = Date.parse(child.createdAt);
-  const end = history.find((event) => ATTEMPT_ENDS.has(event.type) && Date.parse(event.timestamp) >= created);
+  const start = history.findLastIndex((event) => event.type === 'started' && Date.parse(event.timestamp) <= created);
+  const end = history.find((event, index) => index > start && ATTEMPT_ENDS.has(event.type) && Date.parse(event.timestamp) >= created);
   if (end?.type === 'failed') return 'compensation';
   if (end?.type === 'expired') return 'expiry';
   if (parent.sequence[0] === child.name) return 'step';
