@@ -32,7 +32,11 @@ export interface StorageHooks {
    * patched to STARTED with its attempt, start time and lease, with its STARTED event.
    */
   afterUpdate?(transition: Transition): void;
-  /** After an instance was deleted; only for ids that existed and were deleted by this call. */
+  /**
+   * After an instance was deleted by `delete()` (a DLQ purge, say); only for ids that existed and were
+   * deleted by this call. Retention's `cleanup()` deletes by age and learns only how many rows went,
+   * so it does not call this hook.
+   */
   afterDelete?(id: string): void;
   /** When a storage operation failed (it still throws to its caller), or a hook threw. */
   onError?(operation: string, error: unknown): void;
