@@ -185,23 +185,18 @@ export class Scheduler {
     const wake = await this.storage.nextWakeAt(this.registry.claimableNames());
     const now = this.options.clock.now();
     // A deadline expires once it has passed, by the overdue check, never by the claims below.
-    const expiresAt = wake.deadlineAt ? wake.deadlineAt.getTime() + 1 : undefined;
-    if (expiresAt !== undefined && expiresAt <= now) {
-      // Passed, and possibly before its instance could be seen (a slow insert, a deadlineAt already
-      // past), so at no earlier check: check once for each such time rather than wait for the poll.
-      if (expiresAt !== this.pastDueChecked) {
-        this.pastDueChecked = expiresAt;
-        this.overdueCheckAt = now;
-        return 0;
-      }
-    } else if (expiresAt !== undefined) {
-      this.overdueCheckAt = Math.min(this.overdueCheckAt, expiresAt);
+    const expiresAt = wake.deadlineAt ? wake.deadlineAt.getTime() + 1 : Infinity;
+    // Passed, and possibly before its instance could be seen (a slow insert, a deadlineAt already
+    // past), so at no earlier check: check once for each such time rather than wait for the poll.
+    if (expiresAt <= now && expiresAt !== this.pastDueChecked) {
+      this.pastDueChecked = expiresAt;
+      this.overdueCheckAt = now;
+      return 0;
     }
-    const upcoming = [wake.readyAt?.getTime(), expiresAt !== undefined && expiresAt > now ? expiresAt : undefined].filter(
-      (at): at is number => at !== undefined,
-    );
-    if (!upcoming.length) return poll;
-    const next = Math.min(...upcoming);
+    const upcomingExpiry = expiresAt > now ? expiresAt : Infinity;
+    this.overdueCheckAt = Math.min(this.overdueCheckAt, upcomingExpiry);
+    const next = Math.min(wake.readyAt?.getTime() ?? Infinity, upcomingExpiry);
+    if (next === Infinity) return poll;
     const due = next - now;
     // Ready but not claimed. If it became ready since the last claim looked (while that claim was in
     // flight, or a timer fired a hair early), look again now; that cannot spin, since the next
