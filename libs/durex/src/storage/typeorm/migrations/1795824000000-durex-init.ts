@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quoteIdent } from '../postgres.sql.js';
-import { migrationTarget } from './migration-target.js';
+import { migrationTarget, runStatements } from './migration-target.js';
 
 const STATUSES = `'PENDING', 'STARTED', 'COMPLETED', 'FAILED', 'EXPIRED', 'REPEATING', 'CANCELLED', 'DEAD_LETTER'`;
 
@@ -157,9 +157,7 @@ export class DurexInit1795824000000 implements MigrationInterface {
   constructor(private readonly schema?: string) {}
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const target = migrationTarget(queryRunner, this.schema);
-    const statements = target.kind === 'postgres' ? postgresUp(quoteIdent(target.schema)) : SQLITE_UP;
-    for (const sql of statements) await queryRunner.query(sql);
+    await runStatements(queryRunner, this.schema, { postgres: postgresUp, sqlite: SQLITE_UP });
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

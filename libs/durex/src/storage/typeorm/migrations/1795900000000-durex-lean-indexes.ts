@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quoteIdent } from '../postgres.sql.js';
-import { migrationTarget } from './migration-target.js';
+import { migrationTarget, runStatements } from './migration-target.js';
 
 /**
  * Index changes shared by both databases. Every update of an instance that changes its status is a
@@ -65,9 +65,7 @@ export class DurexLeanIndexes1795900000000 implements MigrationInterface {
   constructor(private readonly schema?: string) {}
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const target = migrationTarget(queryRunner, this.schema);
-    const statements = target.kind === 'postgres' ? postgresUp(quoteIdent(target.schema)) : indexChanges('durex_instances');
-    for (const sql of statements) await queryRunner.query(sql);
+    await runStatements(queryRunner, this.schema, { postgres: postgresUp, sqlite: indexChanges('durex_instances') });
   }
 
   /** Puts back the indexes and the foreign key of the init migration. */

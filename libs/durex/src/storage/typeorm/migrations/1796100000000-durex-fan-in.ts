@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { WAITING_READY_AT } from '../../../core/fan-in.js';
 import { TERMINAL_STATUSES } from '../../../core/status.js';
 import { quoteIdent } from '../postgres.sql.js';
-import { migrationTarget } from './migration-target.js';
+import { migrationTarget, runStatements } from './migration-target.js';
 
 const FINAL = TERMINAL_STATUSES.map((status) => `'${status}'`).join(', ');
 
@@ -94,9 +94,7 @@ export class DurexFanIn1796100000000 implements MigrationInterface {
   constructor(private readonly schema?: string) {}
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const target = migrationTarget(queryRunner, this.schema);
-    const statements = target.kind === 'postgres' ? postgresUp(quoteIdent(target.schema)) : SQLITE_UP;
-    for (const sql of statements) await queryRunner.query(sql);
+    await runStatements(queryRunner, this.schema, { postgres: postgresUp, sqlite: SQLITE_UP });
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
