@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTypeOrmStorage, Executor, type Instance } from 'nestjs-durex';
-import { childConfig, nextMessage, report, runChild, serveUntilStopped } from '../../processes/children/runtime.js';
+import type { Instance } from 'nestjs-durex';
+import { childConfig, openWhenStarted, runChild, serveUntilStopped } from '../../processes/children/runtime.js';
 import { ExecutionLog } from '../../processes/support/execution-log.js';
 import { FileLogger } from '../support/file-logger.js';
 import type { FaultWorkerConfig, ProcessSample } from '../support/fault-worker.config.js';
@@ -14,12 +14,8 @@ import { registerHostileHandlers } from '../support/hostile-handlers.js';
  */
 runChild(async () => {
   const config = childConfig<FaultWorkerConfig>();
-  await report({ type: 'ready' });
-  await nextMessage('start');
-
   const logger = new FileLogger(config.logLines);
-  const storage = await createTypeOrmStorage({ ...config.storage, logger });
-  const executor = new Executor(storage, { ...config.executor, logger });
+  const { storage, executor } = await openWhenStarted(config, logger);
   const log = ExecutionLog.open(config.log);
   const recoverLog = config.recoverLog === undefined ? undefined : ExecutionLog.open(config.recoverLog);
   const recover = recoverLog

@@ -1,7 +1,7 @@
-import { createTypeOrmStorage, Executor, PermanentError, Result } from 'nestjs-durex';
+import { PermanentError, Result } from 'nestjs-durex';
 import { ExecutionLog } from '../support/execution-log.js';
 import type { ChildExecutorOptions, ChildStorage } from '../support/protocol.js';
-import { childConfig, nextMessage, report, runChild, serveUntilStopped } from './runtime.js';
+import { childConfig, openWhenStarted, runChild, serveUntilStopped } from './runtime.js';
 
 /** fan-in-worker.ts: runs fan-ins, logging each child and each continuation as it starts. */
 export interface FanInWorkerConfig {
@@ -21,11 +21,7 @@ export interface FanInWorkerConfig {
  */
 runChild(async () => {
   const config = childConfig<FanInWorkerConfig>();
-  await report({ type: 'ready' });
-  await nextMessage('start');
-
-  const storage = await createTypeOrmStorage(config.storage);
-  const executor = new Executor(storage, config.executor);
+  const { storage, executor } = await openWhenStarted(config);
   const thenLog = ExecutionLog.open(config.thenLog);
   const childLog = ExecutionLog.open(config.childLog);
   executor.handle('fanParent', (instance) =>

@@ -1,8 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { createTypeOrmStorage, Executor, type ExecutorOptions } from 'nestjs-durex';
+import type { ExecutorOptions } from 'nestjs-durex';
 import { ExecutionLog } from '../support/execution-log.js';
 import type { ChildStorage } from '../support/protocol.js';
-import { childConfig, nextMessage, report, runChild, serveUntilStopped } from './runtime.js';
+import { childConfig, openWhenStarted, runChild, serveUntilStopped } from './runtime.js';
 
 /** children/limited-worker.ts: runs `durations`' commands under cluster-wide limits, recording each run. */
 export interface LimitedWorkerConfig {
@@ -22,11 +22,7 @@ export interface LimitedWorkerConfig {
  */
 runChild(async () => {
   const config = childConfig<LimitedWorkerConfig>();
-  await report({ type: 'ready' });
-  await nextMessage('start');
-
-  const storage = await createTypeOrmStorage(config.storage);
-  const executor = new Executor(storage, config.executor);
+  const { storage, executor } = await openWhenStarted(config);
   const log = ExecutionLog.open(config.log);
   const runs = openSync(config.runs, 'a');
   for (const [name, ms] of Object.entries(config.durations)) {

@@ -1,6 +1,6 @@
-import type { DurexStorage, Executor } from 'nestjs-durex';
+import { createTypeOrmStorage, type DurexLogger, type DurexStorage, Executor, type ExecutorOptions } from 'nestjs-durex';
 import type { ExecutionLog } from '../support/execution-log.js';
-import { CONFIG_ENV, type ChildMessage, type ParentMessage, type ParentMessageOf } from '../support/protocol.js';
+import { CONFIG_ENV, type ChildMessage, type ChildStorage, type ParentMessage, type ParentMessageOf } from '../support/protocol.js';
 
 /**
  * The child side of the IPC protocol. A child is forked by support/child-processes.ts with an IPC
@@ -59,6 +59,21 @@ export function runChild(main: () => Promise<void>): void {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
   });
+}
+
+/**
+ * A worker's start-up: reports `ready` (the process has loaded), waits for `start`, then opens its
+ * storage and an executor on it, both with `logger` when one is given.
+ */
+export async function openWhenStarted(
+  config: { storage: ChildStorage; executor: ExecutorOptions },
+  logger?: DurexLogger,
+): Promise<{ storage: DurexStorage; executor: Executor }> {
+  await report({ type: 'ready' });
+  await nextMessage('start');
+  const withLogger = logger ? { logger } : {};
+  const storage = await createTypeOrmStorage({ ...config.storage, ...withLogger });
+  return { storage, executor: new Executor(storage, { ...config.executor, ...withLogger }) };
 }
 
 /**

@@ -1,7 +1,6 @@
-import { createTypeOrmStorage, Executor } from 'nestjs-durex';
 import { ExecutionLog } from '../support/execution-log.js';
 import type { WorkerConfig } from '../support/protocol.js';
-import { childConfig, nextMessage, report, runChild, serveUntilStopped } from './runtime.js';
+import { childConfig, openWhenStarted, runChild, serveUntilStopped } from './runtime.js';
 
 /**
  * A worker process: on `start` it opens the storage and runs `commands`, recording each execution
@@ -11,11 +10,7 @@ import { childConfig, nextMessage, report, runChild, serveUntilStopped } from '.
  */
 runChild(async () => {
   const config = childConfig<WorkerConfig>();
-  await report({ type: 'ready' });
-  await nextMessage('start');
-
-  const storage = await createTypeOrmStorage(config.storage);
-  const executor = new Executor(storage, config.executor);
+  const { storage, executor } = await openWhenStarted(config);
   const log = ExecutionLog.open(config.log);
   for (const name of config.commands) {
     executor.handle(name, async (instance) => {
