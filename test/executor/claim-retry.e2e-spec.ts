@@ -1,6 +1,6 @@
 import { type ClaimRequest, Executor, type Instance, MemoryStorage } from 'nestjs-durex';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryLogger, TEST_DEFAULTS } from '../support/executor-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useExecutors } from '../support/executor-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Far longer than the test: a job that waits for a poll has been missed by the scheduler. */
@@ -25,11 +25,7 @@ class LockedByAnotherClaim extends MemoryStorage {
 }
 
 describe('the scheduler, when another process holds the ready work', () => {
-  let executor: Executor | undefined;
-  afterEach(async () => {
-    await executor?.stop();
-    executor = undefined;
-  });
+  const { executorOn } = useExecutors('memory');
 
   // Found with two worker processes draining one queue: a claim that came back empty because the
   // other process's claim had the ready rows locked was taken for "a concurrency limit is full",
@@ -39,7 +35,7 @@ describe('the scheduler, when another process holds the ready work', () => {
     await storage.migrate();
     const producer = new Executor(storage, { commands: ['job'] });
     await producer.add({ name: 'job' });
-    executor = new Executor(storage, { ...TEST_DEFAULTS, logger: new MemoryLogger(), pollInterval: POLL });
+    const executor = executorOn(storage, { pollInterval: POLL });
     let ranAt = 0;
     executor.handle('job', () => void (ranAt = Date.now()));
     const startedAt = Date.now();

@@ -1,6 +1,6 @@
 import { type ClaimRequest, Executor, type Instance, MemoryStorage, Status } from 'nestjs-durex';
-import { afterEach, describe, expect, it } from 'vitest';
-import { delay, MemoryLogger, TEST_DEFAULTS } from '../support/executor-harness.js';
+import { describe, expect, it } from 'vitest';
+import { delay, useExecutors } from '../support/executor-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Far longer than the test: a job that waits for a poll has been missed by the scheduler. */
@@ -18,11 +18,7 @@ class SlowClaimStorage extends MemoryStorage {
 }
 
 describe('the scheduler of an idle executor', () => {
-  let executor: Executor | undefined;
-  afterEach(async () => {
-    await executor?.stop();
-    executor = undefined;
-  });
+  const { executorOn } = useExecutors('memory');
 
   // Found by test/processes/notify-wakeup: a delayed job enqueued by another process sometimes
   // waited a whole poll interval. The claim asks for what is ready at the time the tick began;
@@ -32,7 +28,7 @@ describe('the scheduler of an idle executor', () => {
   it('claims a job that became ready while a claim was in flight, without waiting for the next poll', async () => {
     const storage = new SlowClaimStorage();
     await storage.migrate();
-    executor = new Executor(storage, { ...TEST_DEFAULTS, logger: new MemoryLogger(), pollInterval: POLL });
+    const executor = executorOn(storage, { pollInterval: POLL });
     executor.handle('soon', () => undefined);
     await executor.start();
     // Another executor enqueues, as another process would: the worker hears one notification.
@@ -42,7 +38,7 @@ describe('the scheduler of an idle executor', () => {
     // The notification wakes it: its claim starts now and sees nothing ready; the job becomes ready
     // halfway through that claim.
     const job = await producer.add({ name: 'soon', delay: CLAIM_LATENCY / 2 });
-    await waitFor(async () => (await executor!.get(job.id)).status === Status.COMPLETED, {
+    await waitFor(async () => (await executor.get(job.id)).status === Status.COMPLETED, {
       timeout: 2_000,
       description: 'the job COMPLETED well before the next poll',
     });

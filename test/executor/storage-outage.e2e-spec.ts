@@ -1,6 +1,6 @@
-import { type ClaimRequest, Executor, type Instance, MemoryStorage } from 'nestjs-durex';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryLogger, TEST_DEFAULTS } from '../support/executor-harness.js';
+import { type ClaimRequest, type Instance, MemoryStorage } from 'nestjs-durex';
+import { describe, expect, it } from 'vitest';
+import { MemoryLogger, useExecutors } from '../support/executor-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Memory storage whose next claims fail, as claims do on pooled connections a database cut. */
@@ -29,11 +29,7 @@ class FlakyStorage extends MemoryStorage {
 }
 
 describe('the scheduler, when claims fail', () => {
-  let executor: Executor | undefined;
-  afterEach(async () => {
-    await executor?.stop();
-    executor = undefined;
-  });
+  const { executorOn } = useExecutors('memory');
 
   // Found by terminating every backend of the database: a cut could leave a pooled connection dead
   // that a claim found only after the next one had succeeded, and one cut was logged as two outages.
@@ -42,7 +38,7 @@ describe('the scheduler, when claims fail', () => {
     await storage.migrate();
     let now = 1_000_000;
     const logger = new MemoryLogger();
-    executor = new Executor(storage, { ...TEST_DEFAULTS, logger, pollInterval: 10, clock: { now: () => now } });
+    const executor = executorOn(storage, { logger, pollInterval: 10, clock: { now: () => now } });
     const outageLines = () =>
       logger.lines.map((line) => line.message).filter((message) => /storage (unavailable|reachable again)/.test(message));
     /** Fails the next `count` claims and waits for a claim that succeeds after them. */
